@@ -1,0 +1,42 @@
+import ArgumentParser
+import PeriscopeConfig
+
+/// `periscope check --config FILE`: validates a config and prints every error.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate a config file; prints every error with its file, line and key path."
+    )
+
+    @Option(name: .shortAndLong, help: "The YAML config file.")
+    var config: String
+
+    func run() throws {
+        do {
+            let loaded = try ConfigLoader.load(path: self.config)
+            print(
+                "\(self.config): ok (\(loaded.listeners.count) listener(s), "
+                    + "\(loaded.listeners.reduce(0) { $0 + $1.routes.count }) route(s), \(loaded.clusters.count) cluster(s))"
+            )
+        } catch {
+            printErrors(error)
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Prints config errors to standard error, one per line, followed by a count.
+func printErrors(_ errors: ConfigErrors) {
+    var stderr = StandardError()
+    for error in errors.errors {
+        print(error.description, to: &stderr)
+    }
+    print("\(errors.errors.count) error(s)", to: &stderr)
+}
+
+/// `print(_:to:)` target for standard error.
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        FileHandleWriter.writeToStandardError(string)
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `periscope` executable.
+@main
+struct PeriscopeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "periscope",
+        abstract: "An HTTP gateway built to be seen through.",
+        subcommands: [RunCommand.self, CheckCommand.self, DemoCommand.self],
+        defaultSubcommand: nil
+    )
+}

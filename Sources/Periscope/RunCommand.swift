@@ -1,0 +1,95 @@
+import ArgumentParser
+import Logging
+import NIOCore
+import NIOPosix
+import PeriscopeAdmin
+import PeriscopeConfig
+import PeriscopeGateway
+import ServiceLifecycle
+import UnixSignals
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `periscope run --config FILE`: serves the config's listeners until SIGTERM/SIGINT or `POST /drain`.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the gateway with a config file."
+    )
+
+    @Option(name: .shortAndLong, help: "The YAML config file.")
+    var config: String
+
+    func run() async throws {
+        let loaded: GatewayConfig
+        do {
+            loaded = try ConfigLoader.load(path: self.config)
+        } catch {
+            printErrors(error)
+            throw ExitCode(1)
+        }
+        LogSetup.bootstrap(level: loaded.logging.level, format: loaded.logging.format)
+        try await GatewayProcess.run(config: loaded, extraServices: [])
+    }
+}
+
+/// Wires the gateway, the admin listener and the lifecycle together (shared by `run` and `demo`).
+enum GatewayProcess {
+    /// Number of traffic event loops: `PERISCOPE_THREADS` or one per core.
+    static var threadCount: Int {
+        if let value = getenv("PERISCOPE_THREADS").flatMap({ Int(String(cString: $0)) }), value > 0 {
+            return value
+        }
+        return System.coreCount
+    }
+
+    static func run(config: GatewayConfig, extraServices: [any Service]) async throws {
+        let logger = Logger(label: "periscope")
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: self.threadCount)
+        let adminGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let state = GatewayState()
+        let gateway = try await Gateway(
+            runtime: GatewayRuntime(config: config), group: group, state: state, logger: logger)
+        let trigger = DrainTrigger()
+        let admin = AdminServer(
+            address: config.admin.address,
+            group: adminGroup,
+            gatewayLoops: Array(group.makeIterator()),
+            state: state,
+            logger: logger,
+            onDrain: { trigger.fire() }
+        )
+        logger.info(
+            "starting periscope",
+            metadata: ["config": "\(config.sourceFile)", "threads": "\(self.threadCount)"]
+        )
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: AdminService(server: admin))
+        ]
+        for extra in extraServices {
+            services.append(.init(service: extra))
+        }
+        services.append(
+            .init(
+                service: GatewayService(gateway: gateway, drain: config.drain, trigger: trigger, logger: logger),
+                successTerminationBehavior: .gracefullyShutdownGroup,
+                failureTerminationBehavior: .gracefullyShutdownGroup
+            )
+        )
+        let serviceGroup = ServiceGroup(
+            configuration: .init(
+                services: services,
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await serviceGroup.run()
+        try? await group.shutdownGracefully()
+        try? await adminGroup.shutdownGracefully()
+        logger.info("stopped")
+    }
+}

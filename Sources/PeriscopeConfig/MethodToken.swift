@@ -1,0 +1,24 @@
+/// Checks HTTP method names of route matches.
+enum MethodToken {
+    /// Validates `method` as an HTTP token (RFC 9110 `tchar`s) and returns it upper-cased.
+    static func normalize(_ method: String) throws(ValueProblem) -> String {
+        guard !method.isEmpty, method.unicodeScalars.allSatisfy(Self.isTokenCharacter) else {
+            throw ValueProblem(
+                "'\(method)' is not a valid HTTP method",
+                hint: "methods are tokens such as GET, POST or PURGE, without spaces or separators"
+            )
+        }
+        return method.uppercased()
+    }
+
+    private static func isTokenCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "a"..."z", "A"..."Z", "0"..."9":
+            return true
+        case "!", "#", "$", "%", "&", "'", "*", "+", "-", ".", "^", "_", "`", "|", "~":
+            return true
+        default:
+            return false
+        }
+    }
+}

@@ -1,0 +1,597 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import PeriscopeConfig
+
+/// The downstream side of the proxy: one instance per client connection, last in its pipeline.
+///
+/// It takes decoded request parts, routes the request, borrows an upstream connection of its own event loop
+/// and streams both bodies through, holding reads on whichever side is ahead (backpressure both ways).
+/// Requests on a connection are served one at a time; pipelined ones wait in a small queue.
+///
+/// Exchange life cycle: `idle` → (`connecting` →) `proxying` or `localResponse` → `idle`, or `closed`.
+final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum Phase {
+        case idle
+        case connecting
+        case proxying
+        case localResponse
+        case closed
+    }
+
+    /// Most request parts queued behind the current exchange before reads are held.
+    private static let pipelineQueueLimit = 16
+
+    private let loop: LoopContext
+    private let listener: ListenerRuntime
+    private let logger: Logger
+    private var context: ChannelHandlerContext?
+    private var clientAddress: String?
+
+    // Connection state.
+    private var phase = Phase.idle
+    private var pipelined = CircularBuffer<HTTPServerRequestPart>()
+    private var readHeld = false
+    private var closeAfterExchange = false
+    private var sawPartInThisRead = false
+    private var idleSince = NIODeadline.now()
+    private var headerStartedAt: NIODeadline?
+    private var connectionTimer: Scheduled<Void>?
+    private var connectionTimerDeadline = NIODeadline.distantFuture
+
+    // Exchange state, reset by `startExchange`.
+    private var route: RouteRuntime?
+    private var pool: EndpointPool?
+    private var upstream: UpstreamConnection?
+    private var pendingHead: HTTPRequestHead?
+    private var early = CircularBuffer<HTTPServerRequestPart>()
+    private var requestVersion = HTTPVersion.http1_1
+    private var expectsContinue = false
+    private var requestComplete = false
+    private var responseStarted = false
+    private var responseComplete = false
+    private var upstreamKeepAlive = false
+    private var requestBodyBytes: Int64 = 0
+    private var bodyLimit: Int64?
+    private var exchangeTimer: Scheduled<Void>?
+    private var exchangeTimerDeadline = NIODeadline.distantFuture
+    private var responseDeadline: NIODeadline?
+    private var lastActivity = NIODeadline.now()
+
+    init(loop: LoopContext, listener: ListenerRuntime, logger: Logger) {
+        self.loop = loop
+        self.listener = listener
+        self.logger = logger
+    }
+
+    // MARK: channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.clientAddress = context.channel.remoteAddress?.ipAddress
+        self.loop.register(self)
+        self.loop.state.connectionOpened()
+        self.idleSince = .now()
+        self.scheduleConnectionTimer(at: self.idleSince + self.listener.requestHeaderTimeout)
+        if self.loop.state.isDraining { self.closeAfterExchange = true }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if self.phase == .connecting { self.pool?.cancel(self) }
+        self.phase = .closed
+        self.abortUpstream()
+        self.cancelTimers()
+        self.pipelined.removeAll()
+        self.early.removeAll()
+        self.loop.unregister(self)
+        self.loop.state.connectionClosed()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = Self.unwrapInboundIn(data)
+        self.sawPartInThisRead = true
+        switch self.phase {
+        case .closed:
+            return
+        case .idle where self.pipelined.isEmpty:
+            self.handle(part)
+        default:
+            if self.pipelined.isEmpty && !self.requestComplete {
+                self.handle(part)
+            } else {
+                self.pipelined.append(part)
+            }
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if self.phase == .idle && !self.sawPartInThisRead && self.headerStartedAt == nil {
+            // Bytes arrived but no complete head yet: the request-header clock starts now.
+            let started = NIODeadline.now()
+            self.headerStartedAt = started
+            if self.connectionTimerDeadline > started + self.listener.requestHeaderTimeout {
+                self.scheduleConnectionTimer(at: started + self.listener.requestHeaderTimeout)
+            }
+        }
+        self.sawPartInThisRead = false
+        self.upstream?.flush()
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if self.shouldHoldReads {
+            self.readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            self.upstream?.resumeReading()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parserError = error as? HTTPParserError else {
+            // I/O errors (reset by peer and the like): nothing to answer.
+            context.close(promise: nil)
+            return
+        }
+        if self.phase == .closed { return }
+        if self.responseStarted && !self.responseComplete {
+            context.close(promise: nil)
+            return
+        }
+        let response: LocalResponse = parserError == .headerOverflow ? .headersTooLarge : .badRequest
+        self.logger.debug(
+            "malformed request", metadata: ["error": "\(parserError)", "listener": "\(self.listener.name)"])
+        self.startExchangeForLocalError()
+        self.respondLocally(response, close: true)
+    }
+
+    // MARK: requests
+
+    private func handle(_ part: HTTPServerRequestPart) {
+        switch part {
+        case .head(let head):
+            self.startExchange(head)
+        case .body(let buffer):
+            self.requestBody(buffer)
+        case .end(let trailers):
+            self.requestEnd(trailers)
+        }
+    }
+
+    private func resetExchange() {
+        self.route = nil
+        self.pool = nil
+        self.upstream = nil
+        self.pendingHead = nil
+        self.early.removeAll(keepingCapacity: true)
+        self.expectsContinue = false
+        self.requestComplete = false
+        self.responseStarted = false
+        self.responseComplete = false
+        self.upstreamKeepAlive = false
+        self.requestBodyBytes = 0
+        self.bodyLimit = nil
+        self.responseDeadline = nil
+        self.headerStartedAt = nil
+    }
+
+    private func startExchangeForLocalError() {
+        if self.phase == .idle {
+            self.resetExchange()
+            self.phase = .localResponse
+        }
+    }
+
+    private func startExchange(_ head: HTTPRequestHead) {
+        self.resetExchange()
+        self.phase = .connecting
+        self.requestVersion = head.version
+        self.lastActivity = .now()
+        if !head.isKeepAlive || head.version != .http1_1 {
+            self.closeAfterExchange = true
+        }
+        let facts = RequestRewriter.facts(of: head)
+        let hasBody = facts.isChunked || (facts.contentLength ?? 0) > 0
+        if head.uri.utf8.count > self.listener.limits.maxHeaderBytes {
+            return self.respondLocally(.uriTooLong, close: true)
+        }
+        if facts.hasContentLength && facts.contentLength == nil || facts.contentLength.map({ $0 < 0 }) == true {
+            return self.respondLocally(.badRequest, close: true)
+        }
+        if facts.unsupportedTransferCoding {
+            return self.respondLocally(.unsupportedTransferCoding, close: true)
+        }
+        if facts.unsupportedExpectation {
+            return self.respondLocally(.expectationFailed, close: hasBody)
+        }
+        let route: RouteRuntime
+        switch self.listener.router.match(host: facts.host, target: head.uri, method: head.method) {
+        case .matched(let matched):
+            route = matched
+        case .notFound:
+            return self.respondLocally(.notFound(method: head.method, target: head.uri), close: hasBody)
+        case .methodNotAllowed(let allowed):
+            return self.respondLocally(.methodNotAllowed(allowed), close: hasBody)
+        }
+        self.route = route
+        if let limit = route.maxBodyBytes, let length = facts.contentLength, length > limit {
+            return self.respondLocally(.bodyTooLarge, close: true)
+        }
+        self.bodyLimit = route.maxBodyBytes
+        self.expectsContinue = facts.expectsContinue && hasBody
+        let cluster = route.cluster
+        guard let picked = self.loop.balancers[cluster.index].pick(request: head, excluding: nil) else {
+            return self.respondLocally(.noEndpoint, close: hasBody)
+        }
+        let pool = self.loop.pools[cluster.endpoints[picked].index]
+        self.pool = pool
+        self.pendingHead = RequestRewriter.upstreamHead(from: head, facts: facts, clientAddress: self.clientAddress)
+        if hasBody {
+            self.armExchangeTimer(at: self.lastActivity + route.idleTimeout)
+        }
+        switch pool.acquire(for: self) {
+        case .ready(let connection):
+            self.attach(connection)
+        case .pending:
+            break
+        case .failed(let error):
+            self.respondLocally(.forUpstream(error), close: hasBody)
+        }
+    }
+
+    private func attach(_ connection: UpstreamConnection) {
+        guard let head = self.pendingHead else { return }
+        self.phase = .proxying
+        self.pendingHead = nil
+        self.upstream = connection
+        connection.delegate = self
+        connection.requestsSent += 1
+        connection.write(.head(head))
+        if self.expectsContinue && !self.requestComplete, let context = self.context {
+            context.writeAndFlush(
+                Self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
+        }
+        while let part = self.early.popFirst() {
+            self.forward(part, to: connection)
+        }
+        connection.flush()
+        self.resumeReadsIfPossible()
+    }
+
+    private func forward(_ part: HTTPServerRequestPart, to connection: UpstreamConnection) {
+        switch part {
+        case .head:
+            break
+        case .body(let buffer):
+            connection.write(.body(.byteBuffer(buffer)))
+        case .end(let trailers):
+            connection.write(.end(trailers))
+        }
+    }
+
+    private func requestBody(_ buffer: ByteBuffer) {
+        switch self.phase {
+        case .connecting, .proxying:
+            self.requestBodyBytes += Int64(buffer.readableBytes)
+            if let limit = self.bodyLimit, self.requestBodyBytes > limit {
+                if self.responseStarted {
+                    self.context?.close(promise: nil)
+                } else {
+                    self.respondLocally(.bodyTooLarge, close: true)
+                }
+                return
+            }
+            self.lastActivity = .now()
+            if let upstream = self.upstream {
+                upstream.write(.body(.byteBuffer(buffer)))
+            } else {
+                self.early.append(.body(buffer))
+            }
+        case .idle, .localResponse, .closed:
+            break  // Body of a request already answered locally: dropped.
+        }
+    }
+
+    private func requestEnd(_ trailers: HTTPHeaders?) {
+        self.requestComplete = true
+        switch self.phase {
+        case .connecting, .proxying:
+            if let upstream = self.upstream {
+                upstream.write(.end(trailers))
+            } else {
+                self.early.append(.end(trailers))
+            }
+            if let route = self.route {
+                let deadline = NIODeadline.now() + route.timeout
+                self.responseDeadline = deadline
+                if self.exchangeTimerDeadline > deadline { self.armExchangeTimer(at: deadline) }
+            }
+            if self.responseComplete { self.finishExchange() }
+        case .localResponse:
+            if self.responseComplete { self.finishExchange() }
+        case .idle, .closed:
+            break
+        }
+    }
+
+    // MARK: responses
+
+    /// Writes a response of the gateway's own and ends the exchange (or the connection).
+    private func respondLocally(_ response: LocalResponse, close: Bool) {
+        guard let context = self.context, self.phase != .closed else { return }
+        if close { self.closeAfterExchange = true }
+        if self.phase == .connecting, self.upstream == nil { self.pool?.cancel(self) }
+        self.abortUpstream()
+        self.phase = .localResponse
+        self.early.removeAll()
+        let body = response.body(allocator: context.channel.allocator)
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(body.readableBytes))
+        for (name, value) in response.extraHeaders { headers.add(name: name, value: value) }
+        if self.closeAfterExchange || self.loop.state.isDraining {
+            self.closeAfterExchange = true
+            headers.add(name: "connection", value: "close")
+        }
+        let head = HTTPResponseHead(version: self.requestVersion, status: response.status, headers: headers)
+        context.write(Self.wrapOutboundOut(.head(head)), promise: nil)
+        context.write(Self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        self.responseStarted = true
+        self.writeResponseEnd(nil)
+        if self.requestComplete || self.closeAfterExchange {
+            self.finishExchange()
+        }
+    }
+
+    /// Writes the end of the response; closes the connection once it is out if the exchange ends it.
+    private func writeResponseEnd(_ trailers: HTTPHeaders?) {
+        guard let context = self.context else { return }
+        self.responseComplete = true
+        if self.closeAfterExchange {
+            let promise = context.eventLoop.makePromise(of: Void.self)
+            promise.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            context.writeAndFlush(Self.wrapOutboundOut(.end(trailers)), promise: promise)
+        } else {
+            // Flushed now: once the exchange ends the upstream's read-complete no longer reaches us.
+            context.writeAndFlush(Self.wrapOutboundOut(.end(trailers)), promise: nil)
+        }
+    }
+
+    /// Both halves are done: give the upstream back and move on to the next request.
+    private func finishExchange() {
+        if let upstream = self.upstream, let pool = self.pool {
+            self.upstream = nil
+            pool.release(upstream, reusable: self.upstreamKeepAlive && self.requestComplete && self.responseComplete)
+        }
+        self.exchangeTimer?.cancel()
+        self.exchangeTimer = nil
+        self.exchangeTimerDeadline = .distantFuture
+        self.route = nil
+        self.pool = nil
+        if self.closeAfterExchange {
+            // The connection closes once the last write is out (see `writeResponseEnd`).
+            self.phase = .closed
+            self.pipelined.removeAll()
+            return
+        }
+        self.phase = .idle
+        self.idleSince = .now()
+        self.headerStartedAt = nil
+        while self.phase == .idle || (self.phase != .closed && !self.requestComplete),
+            let next = self.pipelined.popFirst()
+        {
+            self.handle(next)
+        }
+        self.resumeReadsIfPossible()
+    }
+
+    private var shouldHoldReads: Bool {
+        switch self.phase {
+        case .connecting:
+            return true
+        case .proxying:
+            if self.pipelined.count >= Self.pipelineQueueLimit { return true }
+            return !self.requestComplete && !(self.upstream?.isWritable ?? true)
+        case .idle, .localResponse:
+            return self.pipelined.count >= Self.pipelineQueueLimit
+        case .closed:
+            return false
+        }
+    }
+
+    private func resumeReadsIfPossible() {
+        if self.readHeld && !self.shouldHoldReads, let context = self.context {
+            self.readHeld = false
+            context.read()
+        }
+    }
+
+    private func abortUpstream() {
+        if let upstream = self.upstream {
+            self.upstream = nil
+            upstream.close()
+        }
+    }
+
+    // MARK: timers
+
+    private func cancelTimers() {
+        self.exchangeTimer?.cancel()
+        self.exchangeTimer = nil
+        self.connectionTimer?.cancel()
+        self.connectionTimer = nil
+    }
+
+    private func armExchangeTimer(at deadline: NIODeadline) {
+        self.exchangeTimer?.cancel()
+        self.exchangeTimerDeadline = deadline
+        self.exchangeTimer = self.loop.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.exchangeTimerFired()
+        }
+    }
+
+    private func exchangeTimerFired() {
+        self.exchangeTimer = nil
+        self.exchangeTimerDeadline = .distantFuture
+        guard self.phase == .connecting || self.phase == .proxying, let route = self.route else { return }
+        let now = NIODeadline.now()
+        if !self.responseStarted, let deadline = self.responseDeadline, now >= deadline {
+            self.logger.debug("upstream timeout", metadata: ["route": "\(route.name)"])
+            return self.respondLocally(.upstreamTimeout, close: !self.requestComplete)
+        }
+        let idleDeadline = self.lastActivity + route.idleTimeout
+        if now >= idleDeadline {
+            if self.responseStarted {
+                self.context?.close(promise: nil)
+            } else if !self.requestComplete {
+                self.respondLocally(.requestTimeout, close: true)
+            } else {
+                self.respondLocally(.upstreamTimeout, close: false)
+            }
+            return
+        }
+        var next = idleDeadline
+        if !self.responseStarted, let deadline = self.responseDeadline, deadline < next { next = deadline }
+        self.armExchangeTimer(at: next)
+    }
+
+    private func scheduleConnectionTimer(at deadline: NIODeadline) {
+        self.connectionTimer?.cancel()
+        self.connectionTimerDeadline = deadline
+        self.connectionTimer = self.loop.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.connectionTimerFired()
+        }
+    }
+
+    private func connectionTimerFired() {
+        self.connectionTimer = nil
+        self.connectionTimerDeadline = .distantFuture
+        let now = NIODeadline.now()
+        switch self.phase {
+        case .closed:
+            return
+        case .idle:
+            if let started = self.headerStartedAt {
+                let deadline = started + self.listener.requestHeaderTimeout
+                if now >= deadline {
+                    self.startExchangeForLocalError()
+                    return self.respondLocally(.requestTimeout, close: true)
+                }
+                return self.scheduleConnectionTimer(at: deadline)
+            }
+            let deadline = self.idleSince + self.listener.idleTimeout
+            if now >= deadline {
+                self.phase = .closed
+                self.context?.close(promise: nil)
+                return
+            }
+            self.scheduleConnectionTimer(at: deadline)
+        case .connecting, .proxying, .localResponse:
+            self.scheduleConnectionTimer(at: now + self.listener.idleTimeout)
+        }
+    }
+
+    // MARK: drain
+
+    /// A drain started: close now if idle, otherwise after the current response.
+    func startDrain() {
+        self.closeAfterExchange = true
+        if self.phase == .idle && self.pipelined.isEmpty {
+            self.phase = .closed
+            self.context?.close(promise: nil)
+        }
+    }
+
+    /// The drain timeout passed: close regardless.
+    func forceClose() {
+        self.context?.close(promise: nil)
+    }
+}
+
+extension ProxyServerHandler: UpstreamDelegate {
+    func upstreamReceived(_ part: HTTPClientResponsePart) {
+        guard self.phase == .proxying, let context = self.context else { return }
+        switch part {
+        case .head(let head):
+            self.upstreamKeepAlive = head.isKeepAlive
+            if self.loop.state.isDraining { self.closeAfterExchange = true }
+            let downstream = RequestRewriter.downstreamHead(
+                from: head,
+                version: self.requestVersion,
+                closeConnection: self.closeAfterExchange
+            )
+            context.write(Self.wrapOutboundOut(.head(downstream)), promise: nil)
+            self.responseStarted = true
+            self.lastActivity = .now()
+        case .body(let buffer):
+            context.write(Self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            self.lastActivity = .now()
+        case .end(let trailers):
+            if !self.requestComplete {
+                // The upstream answered before the whole request was read; neither side can be reused.
+                self.upstreamKeepAlive = false
+                self.closeAfterExchange = true
+            }
+            self.writeResponseEnd(trailers)
+            self.finishExchange()
+        }
+    }
+
+    func upstreamReadComplete() {
+        self.context?.flush()
+    }
+
+    func upstreamClosed(error: (any Error)?) {
+        guard self.phase == .proxying, self.upstream != nil else { return }
+        self.upstream = nil
+        if !self.responseStarted {
+            let response: LocalResponse = error is HTTPParserError ? .upstreamProtocol : .upstreamReset
+            self.respondLocally(response, close: !self.requestComplete)
+        } else if !self.responseComplete {
+            // Never let a cut response look complete: the client sees the connection close.
+            self.phase = .closed
+            self.context?.close(promise: nil)
+        }
+    }
+
+    func upstreamWritabilityChanged(isWritable: Bool) {
+        if isWritable { self.resumeReadsIfPossible() }
+    }
+
+    var downstreamIsWritable: Bool {
+        self.context?.channel.isWritable ?? false
+    }
+}
+
+extension ProxyServerHandler: PoolWaiter {
+    func poolProvided(_ connection: UpstreamConnection) {
+        guard self.phase == .connecting else {
+            connection.pool?.release(connection, reusable: true)
+            return
+        }
+        self.attach(connection)
+    }
+
+    func poolFailed(_ error: UpstreamError) {
+        guard self.phase == .connecting else { return }
+        self.respondLocally(.forUpstream(error), close: !self.requestComplete)
+    }
+}
+
+@available(*, unavailable)
+extension ProxyServerHandler: Sendable {}

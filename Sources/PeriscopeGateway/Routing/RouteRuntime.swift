@@ -1,0 +1,46 @@
+import NIOCore
+import NIOHTTP1
+import PeriscopeConfig
+
+/// A route compiled for the request path: everything a request needs, resolved at config load.
+public final class RouteRuntime: Sendable {
+    /// Configured route name (the `route` label).
+    public let name: String
+    /// Dense index of the route within its listener.
+    public let index: Int
+    /// The cluster requests are sent to.
+    public let cluster: ClusterRuntime
+    /// Accepted methods as their canonical names; empty accepts all.
+    public let methods: [String]
+    let methodSet: [HTTPMethod]
+    /// Upstream response-head timeout, counted from the end of the request.
+    let timeout: TimeAmount
+    /// Longest gap with no bytes moving while bodies stream.
+    let idleTimeout: TimeAmount
+    /// Body limit for this route (route override or the listener's); `nil` is unlimited.
+    let maxBodyBytes: Int64?
+
+    init(config: RouteConfig, index: Int, cluster: ClusterRuntime, listenerLimits: RequestLimits) {
+        self.name = config.name
+        self.index = index
+        self.cluster = cluster
+        self.methods = config.match.methods
+        self.methodSet = config.match.methods.map { HTTPMethod(rawValue: $0) }
+        self.timeout = TimeAmount(config.timeout)
+        self.idleTimeout = TimeAmount(config.idleTimeout)
+        self.maxBodyBytes = config.maxBodyBytes ?? listenerLimits.maxBodyBytes
+    }
+
+    @inline(__always)
+    func accepts(_ method: HTTPMethod) -> Bool {
+        self.methodSet.isEmpty || self.methodSet.contains(method)
+    }
+}
+
+extension TimeAmount {
+    /// Converts a Swift `Duration` (from config) to NIO's `TimeAmount`.
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

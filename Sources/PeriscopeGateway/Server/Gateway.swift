@@ -1,0 +1,122 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import PeriscopeConfig
+
+/// The traffic side of Periscope: binds the listeners of a config and serves them until drained.
+///
+/// Every event loop of `group` gets its own ``LoopContext`` (pools, balancers, connections); a connection
+/// accepted on a loop only ever uses that loop's context, so the request path never hops threads.
+public final class Gateway: Sendable {
+    /// The compiled config.
+    public let runtime: GatewayRuntime
+    /// Health and drain state shared with the admin listener.
+    public let state: GatewayState
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let contexts: [ObjectIdentifier: NIOLoopBound<LoopContext>]
+    private let serverChannels = NIOLockedValueBox<[any Channel]>([])
+
+    /// Builds the per-loop contexts. Call ``start()`` to bind.
+    public init(runtime: GatewayRuntime, group: any EventLoopGroup, state: GatewayState, logger: Logger) async throws {
+        self.runtime = runtime
+        self.group = group
+        self.state = state
+        self.logger = logger
+        var contexts: [ObjectIdentifier: NIOLoopBound<LoopContext>] = [:]
+        for (index, loop) in group.makeIterator().enumerated() {
+            let bound = try await loop.submit {
+                let context = LoopContext(eventLoop: loop, index: index, runtime: runtime, state: state, logger: logger)
+                context.start()
+                return NIOLoopBound(context, eventLoop: loop)
+            }.get()
+            contexts[ObjectIdentifier(loop)] = bound
+        }
+        self.contexts = contexts
+        state.configLoaded = true
+    }
+
+    /// Binds every listener. Returns the bound addresses by listener name (useful with port 0).
+    @discardableResult
+    public func start() async throws -> [String: SocketAddress] {
+        var bound: [String: SocketAddress] = [:]
+        for listener in self.runtime.listeners {
+            let channel = try await self.bind(listener)
+            self.serverChannels.withLockedValue { $0.append(channel) }
+            if let address = channel.localAddress { bound[listener.name] = address }
+            self.logger.info(
+                "listening",
+                metadata: ["listener": "\(listener.name)", "address": "\(channel.localAddress.map { "\($0)" } ?? "?")"]
+            )
+        }
+        self.state.listenersBound = true
+        return bound
+    }
+
+    private func bind(_ listener: ListenerRuntime) async throws -> any Channel {
+        let contexts = self.contexts
+        let logger = self.logger
+        let limits = listener.decoderLimits
+        return try await ServerBootstrap(group: self.group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    guard let loopContext = contexts[ObjectIdentifier(channel.eventLoop)]?.value else {
+                        throw ChannelError.ioOnClosedChannel
+                    }
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withPipeliningAssistance: false,
+                        withErrorHandling: false,
+                        withOutboundHeaderValidation: false,
+                        withEncoderConfiguration: .init(),
+                        withDecoderLimitConfiguration: limits
+                    )
+                    try channel.pipeline.syncOperations.addHandler(
+                        ProxyServerHandler(loop: loopContext, listener: listener, logger: logger)
+                    )
+                }
+            }
+            .bind(host: listener.address.host, port: listener.address.port)
+            .get()
+    }
+
+    /// Runs the drain sequence: readiness already fails; keep accepting for `delay`, then close the
+    /// listeners, let in-flight requests finish for up to `timeout`, then close what is left.
+    public func drain(delay: Duration, timeout: Duration) async {
+        self.state.beginDrain()
+        self.logger.notice("drain started", metadata: ["delay": "\(delay)", "timeout": "\(timeout)"])
+        await self.forEachLoop { $0.drainConnections() }
+        try? await Task.sleep(for: delay)
+        let channels = self.serverChannels.withLockedValue { channels in
+            defer { channels = [] }
+            return channels
+        }
+        for channel in channels {
+            try? await channel.close()
+        }
+        self.logger.notice("listeners closed; waiting for in-flight requests")
+        await self.forEachLoop { $0.drainConnections() }
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while self.state.downstreamConnections > 0 && clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let left = self.state.downstreamConnections
+        if left > 0 {
+            self.logger.warning("drain timeout passed; closing connections", metadata: ["connections": "\(left)"])
+        }
+        await self.forEachLoop { $0.closeAll() }
+        self.logger.notice("drain complete")
+    }
+
+    private func forEachLoop(_ body: @escaping @Sendable (LoopContext) -> Void) async {
+        for bound in self.contexts.values {
+            try? await bound.eventLoop.submit { body(bound.value) }.get()
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Logging
+import NIOCore
+
+/// Everything the request path of one event loop needs, owned by that loop.
+///
+/// One exists per event loop of the gateway's group (as Envoy keeps one per worker): its pools, its
+/// balancers and its open connections are touched only from that loop, so none of them needs a lock.
+final class LoopContext {
+    let eventLoop: any EventLoop
+    let index: Int
+    let runtime: GatewayRuntime
+    let state: GatewayState
+    /// Pools by global endpoint index.
+    let pools: [EndpointPool]
+    /// Balancers by cluster index.
+    let balancers: [any LoadBalancer]
+    /// Open downstream connections, for drain.
+    private var connections: [ObjectIdentifier: ProxyServerHandler] = [:]
+    private var sweepTask: Scheduled<Void>?
+
+    init(eventLoop: any EventLoop, index: Int, runtime: GatewayRuntime, state: GatewayState, logger: Logger) {
+        self.eventLoop = eventLoop
+        self.index = index
+        self.runtime = runtime
+        self.state = state
+        var pools: [EndpointPool] = []
+        for cluster in runtime.clusters {
+            for endpoint in cluster.endpoints {
+                precondition(endpoint.index == pools.count)
+                pools.append(EndpointPool(endpoint: endpoint, cluster: cluster, eventLoop: eventLoop, logger: logger))
+            }
+        }
+        self.pools = pools
+        self.balancers = runtime.clusters.map { $0.loadBalancer.makeBalancer(cluster: $0, loopIndex: index) }
+    }
+
+    /// Starts the periodic sweep of idle upstream connections.
+    func start() {
+        self.sweepTask = self.eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) {
+            let now = NIODeadline.now()
+            for pool in self.pools { pool.sweep(now: now) }
+            self.start()
+        }
+    }
+
+    func register(_ handler: ProxyServerHandler) {
+        self.connections[ObjectIdentifier(handler)] = handler
+    }
+
+    func unregister(_ handler: ProxyServerHandler) {
+        self.connections.removeValue(forKey: ObjectIdentifier(handler))
+    }
+
+    /// Tells every open connection that a drain started: idle ones close now, busy ones after their response.
+    func drainConnections() {
+        for handler in Array(self.connections.values) { handler.startDrain() }
+    }
+
+    /// Closes every downstream connection and idle upstream connection (end of the drain timeout).
+    func closeAll() {
+        for handler in Array(self.connections.values) { handler.forceClose() }
+        for pool in self.pools { pool.closeIdle() }
+        self.sweepTask?.cancel()
+    }
+}
+
+@available(*, unavailable)
+extension LoopContext: Sendable {}

@@ -1,0 +1,53 @@
+import NIOCore
+import PeriscopeConfig
+
+/// An upstream endpoint compiled from config.
+public final class EndpointRuntime: Sendable {
+    /// Dense index over all endpoints of all clusters (indexes per-loop pools).
+    public let index: Int
+    /// `host:port` as configured (the `endpoint` label).
+    public let name: String
+    let host: String
+    let port: Int
+    /// Pre-resolved address when the host is an IP literal; host names are resolved at connect time.
+    let socketAddress: SocketAddress?
+    /// Relative weight.
+    public let weight: Int
+
+    init(index: Int, config: EndpointConfig) {
+        self.index = index
+        self.name = config.address.description
+        self.host = config.address.host
+        self.port = config.address.port
+        self.socketAddress = try? SocketAddress(ipAddress: config.address.host, port: config.address.port)
+        self.weight = config.weight
+    }
+}
+
+/// An upstream cluster compiled from config.
+public final class ClusterRuntime: Sendable {
+    /// Configured name (the `cluster` label).
+    public let name: String
+    /// Dense index of the cluster.
+    public let index: Int
+    /// Endpoints in config order.
+    public let endpoints: [EndpointRuntime]
+    let loadBalancer: LoadBalancerKind
+    let connectTimeout: TimeAmount
+    let maxConnectionsPerEndpoint: Int
+    let maxPending: Int
+    let idleTimeout: TimeAmount
+    let maxRequestsPerConnection: Int
+
+    init(index: Int, config: ClusterConfig, endpoints: [EndpointRuntime]) {
+        self.name = config.name
+        self.index = index
+        self.endpoints = endpoints
+        self.loadBalancer = config.loadBalancer
+        self.connectTimeout = TimeAmount(config.connectTimeout)
+        self.maxConnectionsPerEndpoint = config.pool.maxConnectionsPerEndpoint
+        self.maxPending = config.pool.maxPending
+        self.idleTimeout = TimeAmount(config.pool.idleTimeout)
+        self.maxRequestsPerConnection = config.pool.maxRequestsPerConnection
+    }
+}

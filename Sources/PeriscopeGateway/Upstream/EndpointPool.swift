@@ -1,0 +1,187 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Why a connection could not be provided.
+enum UpstreamError: Error, Equatable {
+    /// TCP connect refused or failed.
+    case connectFailed
+    /// TCP connect did not complete within the cluster's `connect_timeout`.
+    case connectTimeout
+    /// Too many requests already wait for a connection to this endpoint.
+    case poolExhausted
+    /// The cluster has no endpoint to pick.
+    case noEndpoint
+}
+
+/// Someone waiting for a pooled connection.
+protocol PoolWaiter: AnyObject {
+    func poolProvided(_ connection: UpstreamConnection)
+    func poolFailed(_ error: UpstreamError)
+}
+
+/// The keep-alive connections of one event loop to one endpoint.
+///
+/// Loop-confined: only its event loop calls it, so it keeps plain state. Idle connections are reused
+/// most-recently-used first (warm sockets, and the rest age out by `idle_timeout`).
+final class EndpointPool {
+    let endpoint: EndpointRuntime
+    let cluster: ClusterRuntime
+    let eventLoop: any EventLoop
+    private var idle: [UpstreamConnection] = []
+    /// Connections counted against the limit: connecting, busy and idle.
+    private(set) var total = 0
+    private var waiters = CircularBuffer<any PoolWaiter>()
+    private let logger: Logger
+
+    init(endpoint: EndpointRuntime, cluster: ClusterRuntime, eventLoop: any EventLoop, logger: Logger) {
+        self.endpoint = endpoint
+        self.cluster = cluster
+        self.eventLoop = eventLoop
+        self.logger = logger
+    }
+
+    /// The result of asking for a connection.
+    enum Acquired {
+        /// An idle connection, ready now.
+        case ready(UpstreamConnection)
+        /// The waiter will be called back with `poolProvided` or `poolFailed`.
+        case pending
+        case failed(UpstreamError)
+    }
+
+    var idleCount: Int { self.idle.count }
+
+    func acquire(for waiter: any PoolWaiter) -> Acquired {
+        while let connection = self.idle.popLast() {
+            if connection.isActive { return .ready(connection) }
+        }
+        if self.total < self.cluster.maxConnectionsPerEndpoint {
+            self.waiters.append(waiter)
+            self.connect()
+            return .pending
+        }
+        if self.waiters.count < self.cluster.maxPending {
+            self.waiters.append(waiter)
+            return .pending
+        }
+        return .failed(.poolExhausted)
+    }
+
+    /// Removes a waiter that no longer wants a connection (its client went away).
+    func cancel(_ waiter: any PoolWaiter) {
+        if let index = self.waiters.firstIndex(where: { $0 === waiter }) {
+            self.waiters.remove(at: index)
+        }
+    }
+
+    /// Gives a connection back after an exchange. Unusable ones are closed.
+    func release(_ connection: UpstreamConnection, reusable: Bool) {
+        connection.delegate = nil
+        let limit = self.cluster.maxRequestsPerConnection
+        guard reusable, connection.isActive, limit == 0 || connection.requestsSent < limit else {
+            connection.close()
+            return
+        }
+        if let waiter = self.waiters.popFirst() {
+            waiter.poolProvided(connection)
+            return
+        }
+        connection.idleSince = .now()
+        self.idle.append(connection)
+    }
+
+    /// Called by a connection of this pool when its channel became inactive.
+    func connectionClosed(_ connection: UpstreamConnection) {
+        self.total -= 1
+        if let index = self.idle.firstIndex(where: { $0 === connection }) {
+            self.idle.remove(at: index)
+        }
+        // A waiter queued behind the limit can now have a fresh connection.
+        if !self.waiters.isEmpty && self.total < self.cluster.maxConnectionsPerEndpoint {
+            self.connect()
+        }
+    }
+
+    /// Closes idle connections older than the cluster's idle timeout.
+    func sweep(now: NIODeadline) {
+        let cutoff = now - self.cluster.idleTimeout
+        for connection in self.idle where connection.idleSince < cutoff {
+            connection.close()
+        }
+    }
+
+    /// Closes every idle connection (drain, shutdown).
+    func closeIdle() {
+        for connection in self.idle { connection.close() }
+    }
+
+    private func connect() {
+        self.total += 1
+        let bootstrap = ClientBootstrap(group: self.eventLoop)
+            .connectTimeout(self.cluster.connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                        leftOverBytesStrategy: .dropBytes,
+                        enableOutboundHeaderValidation: false
+                    )
+                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection())
+                }
+            }
+        let future: EventLoopFuture<any Channel>
+        if let address = self.endpoint.socketAddress {
+            future = bootstrap.connect(to: address)
+        } else {
+            future = bootstrap.connect(host: self.endpoint.host, port: self.endpoint.port)
+        }
+        future.assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let channel):
+                guard let connection = try? channel.pipeline.syncOperations.handler(type: UpstreamConnection.self)
+                else {
+                    channel.close(promise: nil)
+                    self.connectFailed(.connectFailed)
+                    return
+                }
+                connection.pool = self
+                guard connection.isActive, channel.isActive else {
+                    // Closed before we saw it: channelInactive found no pool, so account for it here.
+                    self.total -= 1
+                    self.connectFailed(.connectFailed)
+                    return
+                }
+                if let waiter = self.waiters.popFirst() {
+                    waiter.poolProvided(connection)
+                } else {
+                    connection.idleSince = .now()
+                    self.idle.append(connection)
+                }
+            case .failure(let error):
+                self.total -= 1
+                let kind: UpstreamError =
+                    (error as? ChannelError) == .connectTimeout(self.cluster.connectTimeout)
+                    ? .connectTimeout : .connectFailed
+                self.logger.debug(
+                    "upstream connect failed",
+                    metadata: [
+                        "cluster": "\(self.cluster.name)", "endpoint": "\(self.endpoint.name)",
+                        "error": "\(error)",
+                    ]
+                )
+                self.connectFailed(kind)
+            }
+        }
+    }
+
+    private func connectFailed(_ error: UpstreamError) {
+        if let waiter = self.waiters.popFirst() {
+            waiter.poolFailed(error)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension EndpointPool: Sendable {}
