@@ -4,8 +4,8 @@
 #   Scripts/install-system-deps.sh [--for demo|test|bench]
 #
 #   demo   basics only: curl, ca-certificates (default)
-#   test   what the test suite drives: nginx, haproxy, wrk, prometheus, alertmanager,
-#          protoc-c and libprotobuf-c, pkg-config, procps, python3-venv
+#   test   what the test suite drives today: curl, procps (later issues add prometheus,
+#          alertmanager, protoc-c and libprotobuf-c, python3-venv as their tests start them)
 #   bench  what Scripts/bench-proxy.sh drives: nginx, wrk, procps
 #
 # Idempotent: every package is checked with dpkg first; `apt-get update` runs at most once and only
@@ -45,8 +45,7 @@ base=(curl ca-certificates)
 case "$purpose" in
     demo) wanted=("${base[@]}") ;;
     test)
-        wanted=("${base[@]}" nginx-light haproxy wrk prometheus prometheus-alertmanager
-            protobuf-c-compiler libprotobuf-c-dev pkg-config procps python3-venv)
+        wanted=("${base[@]}" procps)
         ;;
     bench) wanted=("${base[@]}" nginx wrk procps) ;;
     *)

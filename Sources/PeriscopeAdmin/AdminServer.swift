@@ -54,7 +54,7 @@ public final class AdminServer: Sendable {
             .get()
         self.logger.info(
             "admin listening",
-            metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"]
+            metadata: ["address": "\(channel.localAddress?.hostPortDescription ?? "?")"]
         )
         return channel
     }

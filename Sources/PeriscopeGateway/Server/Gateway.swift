@@ -48,7 +48,7 @@ public final class Gateway: Sendable {
             if let address = channel.localAddress { bound[listener.name] = address }
             self.logger.info(
                 "listening",
-                metadata: ["listener": "\(listener.name)", "address": "\(channel.localAddress.map { "\($0)" } ?? "?")"]
+                metadata: ["listener": "\(listener.name)", "address": "\(channel.localAddress?.hostPortDescription ?? "?")"]
             )
         }
         self.state.listenersBound = true
