@@ -19,22 +19,28 @@ enum HopByHop {
         }
     }
 
-    /// The field names listed in Connection headers, lower-cased (`Connection: close, X-Foo` → `["close", "x-foo"]`).
-    static func connectionTokens(_ headers: HTTPHeaders) -> [Substring] {
-        var tokens: [Substring] = []
-        for value in headers[canonicalForm: "connection"] {
-            let token = value.trimmingASCIISpaces()
-            if !token.isEmpty { tokens.append(token) }
+    /// The header names to remove from a message: the hop-by-hop ones present and those its Connection
+    /// headers list (`Connection: close, X-Foo` → `x-foo`), plus any name `alsoRemove` accepts.
+    /// Returns an empty array — without allocating — when there is nothing to remove.
+    static func namesToRemove(_ headers: HTTPHeaders, alsoRemove: (String) -> Bool = { _ in false }) -> [String] {
+        var names: [String] = []
+        for (name, value) in headers {
+            if Self.isHopByHop(name) {
+                if !names.contains(where: { $0.equalsIgnoringCase(name) }) { names.append(name) }
+                if name.equalsIgnoringCase("connection") {
+                    for token in value.split(separator: ",") {
+                        let trimmed = token.trimmingASCIISpaces()
+                        if trimmed.isEmpty || trimmed.equalsIgnoringCase("close") || trimmed.equalsIgnoringCase("keep-alive") {
+                            continue
+                        }
+                        if !names.contains(where: { $0.equalsIgnoringCase(trimmed) }) { names.append(String(trimmed)) }
+                    }
+                }
+            } else if alsoRemove(name) {
+                if !names.contains(where: { $0.equalsIgnoringCase(name) }) { names.append(name) }
+            }
         }
-        return tokens
-    }
-
-    /// Whether `name` is listed among `tokens`.
-    static func isListed(_ name: String, in tokens: [Substring]) -> Bool {
-        for token in tokens where name.utf8.count == token.utf8.count && name.equalsIgnoringCase(token) {
-            return true
-        }
-        return false
+        return names
     }
 }
 

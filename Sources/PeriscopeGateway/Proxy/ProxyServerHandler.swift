@@ -40,8 +40,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var sawPartInThisRead = false
     private var idleSince = NIODeadline.now()
     private var headerStartedAt: NIODeadline?
-    private var connectionTimer: Scheduled<Void>?
-    private var connectionTimerDeadline = NIODeadline.distantFuture
+    /// One timer per connection covers every timeout; it is re-armed lazily (see `ensureTimer`).
+    private var timer: Scheduled<Void>?
+    private var timerDeadline = NIODeadline.distantFuture
 
     // Exchange state, reset by `startExchange`.
     private var route: RouteRuntime?
@@ -57,8 +58,6 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var upstreamKeepAlive = false
     private var requestBodyBytes: Int64 = 0
     private var bodyLimit: Int64?
-    private var exchangeTimer: Scheduled<Void>?
-    private var exchangeTimerDeadline = NIODeadline.distantFuture
     private var responseDeadline: NIODeadline?
     private var lastActivity = NIODeadline.now()
 
@@ -79,7 +78,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.loop.register(self)
         self.loop.state.connectionOpened()
         self.idleSince = .now()
-        self.scheduleConnectionTimer(at: self.idleSince + self.listener.requestHeaderTimeout)
+        // A new connection must send its first request head within the header timeout.
+        self.headerStartedAt = self.idleSince
+        self.ensureTimer(by: self.idleSince + self.listener.requestHeaderTimeout)
         if self.loop.state.isDraining { self.closeAfterExchange = true }
         context.fireChannelActive()
     }
@@ -88,7 +89,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if self.phase == .connecting { self.pool?.cancel(self) }
         self.phase = .closed
         self.abortUpstream()
-        self.cancelTimers()
+        self.timer?.cancel()
+        self.timer = nil
         self.pipelined.removeAll()
         self.early.removeAll()
         self.loop.unregister(self)
@@ -118,9 +120,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // Bytes arrived but no complete head yet: the request-header clock starts now.
             let started = NIODeadline.now()
             self.headerStartedAt = started
-            if self.connectionTimerDeadline > started + self.listener.requestHeaderTimeout {
-                self.scheduleConnectionTimer(at: started + self.listener.requestHeaderTimeout)
-            }
+            self.ensureTimer(by: started + self.listener.requestHeaderTimeout)
         }
         self.sawPartInThisRead = false
         self.upstream?.flush()
@@ -242,7 +242,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.pool = pool
         self.pendingHead = RequestRewriter.upstreamHead(from: head, facts: facts, clientAddress: self.clientAddress)
         if hasBody {
-            self.armExchangeTimer(at: self.lastActivity + route.idleTimeout)
+            self.ensureTimer(by: self.lastActivity + route.idleTimeout)
         }
         switch pool.acquire(for: self) {
         case .ready(let connection):
@@ -319,7 +319,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if let route = self.route {
                 let deadline = NIODeadline.now() + route.timeout
                 self.responseDeadline = deadline
-                if self.exchangeTimerDeadline > deadline { self.armExchangeTimer(at: deadline) }
+                self.ensureTimer(by: deadline)
             }
             if self.responseComplete { self.finishExchange() }
         case .localResponse:
@@ -378,9 +378,6 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.upstream = nil
             pool.release(upstream, reusable: self.upstreamKeepAlive && self.requestComplete && self.responseComplete)
         }
-        self.exchangeTimer?.cancel()
-        self.exchangeTimer = nil
-        self.exchangeTimerDeadline = .distantFuture
         self.route = nil
         self.pool = nil
         if self.closeAfterExchange {
@@ -430,79 +427,80 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: timers
 
-    private func cancelTimers() {
-        self.exchangeTimer?.cancel()
-        self.exchangeTimer = nil
-        self.connectionTimer?.cancel()
-        self.connectionTimer = nil
-    }
-
-    private func armExchangeTimer(at deadline: NIODeadline) {
-        self.exchangeTimer?.cancel()
-        self.exchangeTimerDeadline = deadline
-        self.exchangeTimer = self.loop.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
-            self.exchangeTimerFired()
+    /// Makes sure the connection's timer fires no later than `deadline`.
+    ///
+    /// The timer is only rescheduled when the new deadline is earlier than the armed one; when it fires it
+    /// checks what is actually due and re-arms for the next deadline. In steady keep-alive traffic this
+    /// costs a comparison per request instead of a scheduled task per request.
+    private func ensureTimer(by deadline: NIODeadline) {
+        guard deadline < self.timerDeadline else { return }
+        self.timer?.cancel()
+        self.timerDeadline = deadline
+        self.timer = self.loop.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.timerFired()
         }
     }
 
-    private func exchangeTimerFired() {
-        self.exchangeTimer = nil
-        self.exchangeTimerDeadline = .distantFuture
-        guard self.phase == .connecting || self.phase == .proxying, let route = self.route else { return }
-        let now = NIODeadline.now()
-        if !self.responseStarted, let deadline = self.responseDeadline, now >= deadline {
-            self.logger.debug("upstream timeout", metadata: ["route": "\(route.name)"])
-            return self.respondLocally(.upstreamTimeout, close: !self.requestComplete)
-        }
-        let idleDeadline = self.lastActivity + route.idleTimeout
-        if now >= idleDeadline {
-            if self.responseStarted {
-                self.context?.close(promise: nil)
-            } else if !self.requestComplete {
-                self.respondLocally(.requestTimeout, close: true)
-            } else {
-                self.respondLocally(.upstreamTimeout, close: false)
-            }
-            return
-        }
-        var next = idleDeadline
-        if !self.responseStarted, let deadline = self.responseDeadline, deadline < next { next = deadline }
-        self.armExchangeTimer(at: next)
-    }
-
-    private func scheduleConnectionTimer(at deadline: NIODeadline) {
-        self.connectionTimer?.cancel()
-        self.connectionTimerDeadline = deadline
-        self.connectionTimer = self.loop.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
-            self.connectionTimerFired()
-        }
-    }
-
-    private func connectionTimerFired() {
-        self.connectionTimer = nil
-        self.connectionTimerDeadline = .distantFuture
+    private func timerFired() {
+        self.timer = nil
+        self.timerDeadline = .distantFuture
         let now = NIODeadline.now()
         switch self.phase {
         case .closed:
             return
         case .idle:
-            if let started = self.headerStartedAt {
-                let deadline = started + self.listener.requestHeaderTimeout
-                if now >= deadline {
-                    self.startExchangeForLocalError()
-                    return self.respondLocally(.requestTimeout, close: true)
-                }
-                return self.scheduleConnectionTimer(at: deadline)
+            if let started = self.headerStartedAt, now >= started + self.listener.requestHeaderTimeout {
+                self.startExchangeForLocalError()
+                return self.respondLocally(.requestTimeout, close: true)
             }
-            let deadline = self.idleSince + self.listener.idleTimeout
-            if now >= deadline {
+            if self.headerStartedAt == nil, now >= self.idleSince + self.listener.idleTimeout {
                 self.phase = .closed
                 self.context?.close(promise: nil)
                 return
             }
-            self.scheduleConnectionTimer(at: deadline)
-        case .connecting, .proxying, .localResponse:
-            self.scheduleConnectionTimer(at: now + self.listener.idleTimeout)
+        case .connecting, .proxying:
+            guard let route = self.route else { break }
+            if !self.responseStarted, let deadline = self.responseDeadline, now >= deadline {
+                self.logger.debug("upstream timeout", metadata: ["route": "\(route.name)"])
+                return self.respondLocally(.upstreamTimeout, close: !self.requestComplete)
+            }
+            if now >= self.lastActivity + route.idleTimeout {
+                if self.responseStarted {
+                    self.phase = .closed
+                    self.abortUpstream()
+                    self.context?.close(promise: nil)
+                } else if !self.requestComplete {
+                    self.respondLocally(.requestTimeout, close: true)
+                } else {
+                    self.respondLocally(.upstreamTimeout, close: false)
+                }
+                return
+            }
+        case .localResponse:
+            if now >= self.lastActivity + self.listener.idleTimeout {
+                self.phase = .closed
+                self.context?.close(promise: nil)
+                return
+            }
+        }
+        if let next = self.nextDeadline() { self.ensureTimer(by: next) }
+    }
+
+    /// The earliest moment something can be due in the current state.
+    private func nextDeadline() -> NIODeadline? {
+        switch self.phase {
+        case .closed:
+            return nil
+        case .idle:
+            if let started = self.headerStartedAt { return started + self.listener.requestHeaderTimeout }
+            return self.idleSince + self.listener.idleTimeout
+        case .connecting, .proxying:
+            guard let route = self.route else { return nil }
+            var next = self.lastActivity + route.idleTimeout
+            if !self.responseStarted, let deadline = self.responseDeadline, deadline < next { next = deadline }
+            return next
+        case .localResponse:
+            return self.lastActivity + self.listener.idleTimeout
         }
     }
 

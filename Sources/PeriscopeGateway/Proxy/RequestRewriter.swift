@@ -50,46 +50,46 @@ struct RequestRewriter {
         return facts
     }
 
-    /// The head to send upstream.
+    /// The head to send upstream. Edits the received headers in place (order and duplicates are kept) and
+    /// only removes what must go.
     static func upstreamHead(
         from head: HTTPRequestHead,
         facts: Facts,
         clientAddress: String?
     ) -> HTTPRequestHead {
-        let tokens = HopByHop.connectionTokens(head.headers)
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(head.headers.count + 4)
         var forwardedFor: String? = nil
-        for (name, value) in head.headers {
-            if HopByHop.isHopByHop(name) { continue }
-            if !tokens.isEmpty && HopByHop.isListed(name, in: tokens) { continue }
-            if let first = name.utf8.first, first | 0x20 == UInt8(ascii: "x") || first | 0x20 == UInt8(ascii: "e") {
-                if name.equalsIgnoringCase("expect") { continue }
-                if name.equalsIgnoringCase("x-forwarded-for") {
-                    forwardedFor = forwardedFor.map { "\($0), \(value)" } ?? value
-                    continue
-                }
-                if name.equalsIgnoringCase("x-forwarded-proto") || name.equalsIgnoringCase("x-forwarded-host") {
-                    continue
-                }
+        let remove = HopByHop.namesToRemove(head.headers) { name in
+            guard let first = name.utf8.first, first | 0x20 == UInt8(ascii: "x") || first | 0x20 == UInt8(ascii: "e")
+            else { return false }
+            return name.equalsIgnoringCase("expect") || name.equalsIgnoringCase("x-forwarded-for")
+                || name.equalsIgnoringCase("x-forwarded-proto") || name.equalsIgnoringCase("x-forwarded-host")
+        }
+        var upstream = head
+        upstream.version = .http1_1
+        if !remove.isEmpty {
+            for (name, value) in head.headers where name.equalsIgnoringCase("x-forwarded-for") {
+                forwardedFor = forwardedFor.map { "\($0), \(value)" } ?? value
             }
-            headers.add(name: name, value: value)
+            for name in remove { upstream.headers.remove(name: name) }
         }
         if facts.isChunked {
-            headers.add(name: "transfer-encoding", value: "chunked")
+            upstream.headers.add(name: "transfer-encoding", value: "chunked")
         } else if !facts.hasContentLength && head.method.mayCarryBody {
-            headers.add(name: "content-length", value: "0")
+            upstream.headers.add(name: "content-length", value: "0")
         }
         if let clientAddress {
-            headers.add(name: "x-forwarded-for", value: forwardedFor.map { "\($0), \(clientAddress)" } ?? clientAddress)
+            upstream.headers.add(
+                name: "x-forwarded-for",
+                value: forwardedFor.map { "\($0), \(clientAddress)" } ?? clientAddress
+            )
         } else if let forwardedFor {
-            headers.add(name: "x-forwarded-for", value: forwardedFor)
+            upstream.headers.add(name: "x-forwarded-for", value: forwardedFor)
         }
-        headers.add(name: "x-forwarded-proto", value: "http")
+        upstream.headers.add(name: "x-forwarded-proto", value: "http")
         if let host = facts.host {
-            headers.add(name: "x-forwarded-host", value: host)
+            upstream.headers.add(name: "x-forwarded-host", value: host)
         }
-        return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: headers)
+        return upstream
     }
 
     /// The response head sent downstream: hop-by-hop fields removed, `connection: close` when the connection
@@ -99,18 +99,15 @@ struct RequestRewriter {
         version: HTTPVersion,
         closeConnection: Bool
     ) -> HTTPResponseHead {
-        let tokens = HopByHop.connectionTokens(head.headers)
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(head.headers.count + 1)
-        for (name, value) in head.headers {
-            if HopByHop.isHopByHop(name) { continue }
-            if !tokens.isEmpty && HopByHop.isListed(name, in: tokens) { continue }
-            headers.add(name: name, value: value)
+        var downstream = head
+        downstream.version = version
+        for name in HopByHop.namesToRemove(head.headers) {
+            downstream.headers.remove(name: name)
         }
         if closeConnection {
-            headers.add(name: "connection", value: "close")
+            downstream.headers.add(name: "connection", value: "close")
         }
-        return HTTPResponseHead(version: version, status: head.status, headers: headers)
+        return downstream
     }
 }
 
