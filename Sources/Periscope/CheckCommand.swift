@@ -12,16 +12,22 @@ struct CheckCommand: ParsableCommand {
     var config: String
 
     func run() throws {
-        do {
-            let loaded = try ConfigLoader.load(path: self.config)
-            print(
-                "\(self.config): ok (\(loaded.listeners.count) listener(s), "
-                    + "\(loaded.listeners.reduce(0) { $0 + $1.routes.count }) route(s), \(loaded.clusters.count) cluster(s))"
-            )
-        } catch {
-            printErrors(error)
-            throw ExitCode(1)
-        }
+        let loaded = try loadConfigOrExit(self.config)
+        let routes = loaded.listeners.reduce(0) { $0 + $1.routes.count }
+        print(
+            "\(self.config): ok (\(loaded.listeners.count) listener(s), \(routes) route(s), "
+                + "\(loaded.clusters.count) cluster(s))"
+        )
+    }
+}
+
+/// Loads a config; on errors prints every one of them to standard error and exits with status 1.
+func loadConfigOrExit(_ path: String) throws -> GatewayConfig {
+    do {
+        return try ConfigLoader.load(path: path)
+    } catch {
+        printErrors(error)
+        throw ExitCode(1)
     }
 }
 

@@ -36,13 +36,7 @@ struct DemoCommand: AsyncParsableCommand {
     ]
 
     func run() async throws {
-        let loaded: GatewayConfig
-        do {
-            loaded = try ConfigLoader.load(path: self.config)
-        } catch {
-            printErrors(error)
-            throw ExitCode(1)
-        }
+        let loaded = try loadConfigOrExit(self.config)
         LogSetup.bootstrap(level: loaded.logging.level, format: loaded.logging.format)
         var backends: [DemoBackend] = []
         for cluster in loaded.clusters {

@@ -25,13 +25,7 @@ struct RunCommand: AsyncParsableCommand {
     var config: String
 
     func run() async throws {
-        let loaded: GatewayConfig
-        do {
-            loaded = try ConfigLoader.load(path: self.config)
-        } catch {
-            printErrors(error)
-            throw ExitCode(1)
-        }
+        let loaded = try loadConfigOrExit(self.config)
         LogSetup.bootstrap(level: loaded.logging.level, format: loaded.logging.format)
         try await GatewayProcess.run(config: loaded, extraServices: [])
     }

@@ -30,7 +30,9 @@ enum HopByHop {
                 if name.equalsIgnoringCase("connection") {
                     for token in value.split(separator: ",") {
                         let trimmed = token.trimmingASCIISpaces()
-                        if trimmed.isEmpty || trimmed.equalsIgnoringCase("close") || trimmed.equalsIgnoringCase("keep-alive") {
+                        if trimmed.isEmpty || trimmed.equalsIgnoringCase("close")
+                            || trimmed.equalsIgnoringCase("keep-alive")
+                        {
                             continue
                         }
                         if !names.contains(where: { $0.equalsIgnoringCase(trimmed) }) { names.append(String(trimmed)) }
@@ -47,20 +49,21 @@ enum HopByHop {
 extension StringProtocol {
     /// ASCII case-insensitive equality, without allocating.
     func equalsIgnoringCase(_ other: some StringProtocol) -> Bool {
-        guard self.utf8.count == other.utf8.count else { return false }
-        for (a, b) in zip(self.utf8, other.utf8) where a != b {
-            guard a | 0x20 == b | 0x20, (a | 0x20) >= UInt8(ascii: "a"), (a | 0x20) <= UInt8(ascii: "z") else {
-                return false
+        let fast = self.utf8.withContiguousStorageIfAvailable { mine in
+            other.utf8.withContiguousStorageIfAvailable { theirs in
+                asciiCaseInsensitiveEqual(UnsafeRawBufferPointer(mine), UnsafeRawBufferPointer(theirs))
             }
         }
-        return true
+        if let result = fast ?? nil { return result }
+        guard self.utf8.count == other.utf8.count else { return false }
+        return self.utf8.elementsEqual(other.utf8) { asciiLowercased($0) == asciiLowercased($1) }
     }
 
     /// ASCII case-insensitive prefix test, without allocating.
     func hasPrefixIgnoringCase(_ prefix: some StringProtocol) -> Bool {
         guard self.utf8.count >= prefix.utf8.count else { return false }
-        return self.utf8.prefix(prefix.utf8.count).elementsEqual(prefix.utf8) { a, b in
-            a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= UInt8(ascii: "a") && (a | 0x20) <= UInt8(ascii: "z"))
+        return self.utf8.prefix(prefix.utf8.count).elementsEqual(prefix.utf8) {
+            asciiLowercased($0) == asciiLowercased($1)
         }
     }
 
@@ -72,4 +75,22 @@ extension StringProtocol {
         let end = slice.lastIndex(where: { !isSpace($0) })!
         return Substring(slice[start...end])
     }
+}
+
+/// Lower-cases one ASCII letter byte; other bytes are returned unchanged.
+@inline(__always)
+func asciiLowercased(_ byte: UInt8) -> UInt8 {
+    byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+}
+
+/// Compares two byte strings ignoring ASCII case.
+@inline(__always)
+func asciiCaseInsensitiveEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+    guard a.count == b.count else { return false }
+    for index in 0..<a.count {
+        let x = a[index]
+        let y = b[index]
+        if x != y && asciiLowercased(x) != asciiLowercased(y) { return false }
+    }
+    return true
 }

@@ -48,7 +48,9 @@ public final class Gateway: Sendable {
             if let address = channel.localAddress { bound[listener.name] = address }
             self.logger.info(
                 "listening",
-                metadata: ["listener": "\(listener.name)", "address": "\(channel.localAddress?.hostPortDescription ?? "?")"]
+                metadata: [
+                    "listener": "\(listener.name)", "address": "\(channel.localAddress?.hostPortDescription ?? "?")",
+                ]
             )
         }
         self.state.listenersBound = true
