@@ -97,7 +97,10 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
+                // Depending on the executable makes `swift test` build the `periscope` binary the tests run.
+                "Periscope",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Atomics", package: "swift-atomics"),

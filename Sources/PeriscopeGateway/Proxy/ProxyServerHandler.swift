@@ -389,11 +389,14 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.phase = .idle
         self.idleSince = .now()
         self.headerStartedAt = nil
+        self.ensureTimer(by: self.idleSince + self.listener.idleTimeout)
         while self.phase == .idle || (self.phase != .closed && !self.requestComplete),
             let next = self.pipelined.popFirst()
         {
             self.handle(next)
         }
+        // Parts handled from the queue were read long ago: no read-complete will flush them.
+        self.upstream?.flush()
         self.resumeReadsIfPossible()
     }
 
