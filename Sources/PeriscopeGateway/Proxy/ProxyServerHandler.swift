@@ -12,8 +12,8 @@ import PeriscopeConfig
 /// Exchange life cycle: `idle` → (`connecting` →) `proxying` or `localResponse` → `idle`, or `closed`.
 final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private enum Phase {
         case idle
@@ -22,6 +22,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case localResponse
         case closed
     }
+
+    /// The CRLF that ends every chunk.
+    private static let crlf = ByteBuffer(string: "\r\n")
 
     /// Most request parts queued behind the current exchange before reads are held.
     private static let pipelineQueueLimit = 16
@@ -51,6 +54,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var pendingHead: HTTPRequestHead?
     private var early = CircularBuffer<HTTPServerRequestPart>()
     private var requestVersion = HTTPVersion.http1_1
+    private var requestMethod = HTTPMethod.GET
+    private var framing = ResponseEncoder.Framing.identity
     private var expectsContinue = false
     private var requestComplete = false
     private var responseStarted = false
@@ -188,6 +193,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.bodyLimit = nil
         self.responseDeadline = nil
         self.headerStartedAt = nil
+        self.framing = .identity
+        self.requestMethod = .GET
     }
 
     private func startExchangeForLocalError() {
@@ -201,6 +208,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.resetExchange()
         self.phase = .connecting
         self.requestVersion = head.version
+        self.requestMethod = head.method
         self.lastActivity = .now()
         if !head.isKeepAlive || head.version != .http1_1 {
             self.closeAfterExchange = true
@@ -263,8 +271,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         connection.requestsSent += 1
         connection.write(.head(head))
         if self.expectsContinue && !self.requestComplete, let context = self.context {
-            context.writeAndFlush(
-                Self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
+            var buffer = context.channel.allocator.buffer(capacity: 25)
+            buffer.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
+            context.writeAndFlush(Self.wrapOutboundOut(buffer), promise: nil)
         }
         while let part = self.early.popFirst() {
             self.forward(part, to: connection)
@@ -348,9 +357,16 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.closeAfterExchange = true
             headers.add(name: "connection", value: "close")
         }
-        let head = HTTPResponseHead(version: self.requestVersion, status: response.status, headers: headers)
-        context.write(Self.wrapOutboundOut(.head(head)), promise: nil)
-        context.write(Self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        var buffer = context.channel.allocator.buffer(capacity: 160 + body.readableBytes)
+        ResponseEncoder.writeHead(
+            version: self.requestVersion,
+            status: response.status,
+            headers: headers,
+            into: &buffer
+        )
+        if self.requestMethod != .HEAD { buffer.writeImmutableBuffer(body) }
+        context.write(Self.wrapOutboundOut(buffer), promise: nil)
+        self.framing = .identity
         self.responseStarted = true
         self.writeResponseEnd(nil)
         if self.requestComplete || self.closeAfterExchange {
@@ -362,13 +378,21 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func writeResponseEnd(_ trailers: HTTPHeaders?) {
         guard let context = self.context else { return }
         self.responseComplete = true
+        var last: ByteBuffer? = nil
+        if self.framing == .chunked {
+            var buffer = context.channel.allocator.buffer(capacity: 5)
+            ResponseEncoder.writeLastChunk(trailers: trailers, into: &buffer)
+            last = buffer
+        }
         if self.closeAfterExchange {
             let promise = context.eventLoop.makePromise(of: Void.self)
             promise.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
-            context.writeAndFlush(Self.wrapOutboundOut(.end(trailers)), promise: promise)
+            let final = last ?? context.channel.allocator.buffer(capacity: 0)
+            context.writeAndFlush(Self.wrapOutboundOut(final), promise: promise)
         } else {
+            if let last { context.write(Self.wrapOutboundOut(last), promise: nil) }
             // Flushed now: once the exchange ends the upstream's read-complete no longer reaches us.
-            context.writeAndFlush(Self.wrapOutboundOut(.end(trailers)), promise: nil)
+            context.flush()
         }
     }
 
@@ -531,17 +555,43 @@ extension ProxyServerHandler: UpstreamDelegate {
         case .head(let head):
             self.upstreamKeepAlive = head.isKeepAlive
             if self.loop.state.isDraining { self.closeAfterExchange = true }
-            let downstream = RequestRewriter.downstreamHead(
+            self.framing = ResponseEncoder.framing(
+                for: head,
+                requestMethod: self.requestMethod,
+                clientVersion: self.requestVersion
+            )
+            if self.framing == .untilClose { self.closeAfterExchange = true }
+            var downstream = RequestRewriter.downstreamHead(
                 from: head,
                 version: self.requestVersion,
                 closeConnection: self.closeAfterExchange
             )
-            context.write(Self.wrapOutboundOut(.head(downstream)), promise: nil)
+            if self.framing == .chunked { downstream.headers.add(name: "transfer-encoding", value: "chunked") }
+            var buffer = context.channel.allocator.buffer(capacity: 256)
+            ResponseEncoder.writeHead(
+                version: downstream.version,
+                status: downstream.status,
+                headers: downstream.headers,
+                into: &buffer
+            )
+            context.write(Self.wrapOutboundOut(buffer), promise: nil)
             self.responseStarted = true
             self.lastActivity = .now()
         case .body(let buffer):
-            context.write(Self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
             self.lastActivity = .now()
+            switch self.framing {
+            case .identity, .untilClose:
+                context.write(Self.wrapOutboundOut(buffer), promise: nil)
+            case .chunked:
+                guard buffer.readableBytes > 0 else { return }
+                var size = context.channel.allocator.buffer(capacity: 20)
+                ResponseEncoder.writeChunkSize(buffer.readableBytes, into: &size)
+                context.write(Self.wrapOutboundOut(size), promise: nil)
+                context.write(Self.wrapOutboundOut(buffer), promise: nil)
+                context.write(Self.wrapOutboundOut(Self.crlf), promise: nil)
+            case .none:
+                break  // A body where none may be: dropped, as the decoder should never produce one.
+            }
         case .end(let trailers):
             if !self.requestComplete {
                 // The upstream answered before the whole request was read; neither side can be reused.

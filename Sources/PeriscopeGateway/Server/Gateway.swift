@@ -71,12 +71,16 @@ public final class Gateway: Sendable {
                     guard let loopContext = contexts[ObjectIdentifier(channel.eventLoop)]?.value else {
                         throw ChannelError.ioOnClosedChannel
                     }
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false,
-                        withErrorHandling: false,
-                        withOutboundHeaderValidation: false,
-                        withEncoderConfiguration: .init(),
-                        withDecoderLimitConfiguration: limits
+                    // Decoder only: the proxy handler orders pipelined requests itself and encodes responses
+                    // straight into buffers (see ResponseEncoder).
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(
+                            HTTPRequestDecoder(
+                                leftOverBytesStrategy: .dropBytes,
+                                informationalResponseStrategy: .drop,
+                                limitConfiguration: limits
+                            )
+                        )
                     )
                     try channel.pipeline.syncOperations.addHandler(
                         ProxyServerHandler(loop: loopContext, listener: listener, logger: logger)
