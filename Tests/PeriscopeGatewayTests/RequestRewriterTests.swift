@@ -1,3 +1,4 @@
+import NIOCore
 import NIOHTTP1
 import Testing
 
@@ -63,7 +64,7 @@ import Testing
         #expect(RequestRewriter.facts(of: length).contentLength == 12)
     }
 
-    @Test func responseHeadDropsHopByHopAndAddsCloseWhenAsked() {
+    @Test func proxiedResponseHeadSkipsHopByHopAndAddsFraming() {
         let head = HTTPResponseHead(
             version: .http1_1,
             status: .ok,
@@ -72,10 +73,36 @@ import Testing
                 ("Keep-Alive", "timeout=5"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2"),
             ])
         )
-        let kept = RequestRewriter.downstreamHead(from: head, version: .http1_1, closeConnection: false)
-        #expect(kept.headers.map { $0.name } == ["Content-Length", "Set-Cookie", "Set-Cookie"])
-        let closing = RequestRewriter.downstreamHead(from: head, version: .http1_1, closeConnection: true)
-        #expect(closing.headers["connection"] == ["close"])
+        func written(chunked: Bool, close: Bool) -> String {
+            var buffer = ByteBuffer()
+            ResponseEncoder.writeProxiedHead(
+                head, version: .http1_1, chunked: chunked, closeConnection: close, into: &buffer)
+            return String(buffer: buffer)
+        }
+        #expect(
+            written(chunked: false, close: false)
+                == "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\n"
+        )
+        #expect(
+            written(chunked: true, close: true)
+                == "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n"
+                + "transfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+        )
+    }
+
+    @Test func encodesStatusLinesAndChunkSizes() {
+        var buffer = ByteBuffer()
+        ResponseEncoder.writeHead(
+            version: .http1_0, status: .init(statusCode: 599), headers: HTTPHeaders(), into: &buffer)
+        #expect(String(buffer: buffer).hasPrefix("HTTP/1.0 599 "))
+        for (size, text) in [(0, "0\r\n"), (1, "1\r\n"), (15, "f\r\n"), (16, "10\r\n"), (0x1f40, "1f40\r\n")] {
+            var chunk = ByteBuffer()
+            ResponseEncoder.writeChunkSize(size, into: &chunk)
+            #expect(String(buffer: chunk) == text)
+        }
+        var last = ByteBuffer()
+        ResponseEncoder.writeLastChunk(trailers: HTTPHeaders([("x-checksum", "abc")]), into: &last)
+        #expect(String(buffer: last) == "0\r\nx-checksum: abc\r\n\r\n")
     }
 
     @Test func caseInsensitiveHelpers() {

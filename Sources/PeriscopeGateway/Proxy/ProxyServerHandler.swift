@@ -561,17 +561,12 @@ extension ProxyServerHandler: UpstreamDelegate {
                 clientVersion: self.requestVersion
             )
             if self.framing == .untilClose { self.closeAfterExchange = true }
-            var downstream = RequestRewriter.downstreamHead(
-                from: head,
-                version: self.requestVersion,
-                closeConnection: self.closeAfterExchange
-            )
-            if self.framing == .chunked { downstream.headers.add(name: "transfer-encoding", value: "chunked") }
             var buffer = context.channel.allocator.buffer(capacity: 256)
-            ResponseEncoder.writeHead(
-                version: downstream.version,
-                status: downstream.status,
-                headers: downstream.headers,
+            ResponseEncoder.writeProxiedHead(
+                head,
+                version: self.requestVersion,
+                chunked: self.framing == .chunked,
+                closeConnection: self.closeAfterExchange,
                 into: &buffer
             )
             context.write(Self.wrapOutboundOut(buffer), promise: nil)

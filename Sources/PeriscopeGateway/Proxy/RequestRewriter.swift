@@ -91,24 +91,6 @@ struct RequestRewriter {
         }
         return upstream
     }
-
-    /// The response head sent downstream: hop-by-hop fields removed, `connection: close` when the connection
-    /// ends after this response.
-    static func downstreamHead(
-        from head: HTTPResponseHead,
-        version: HTTPVersion,
-        closeConnection: Bool
-    ) -> HTTPResponseHead {
-        var downstream = head
-        downstream.version = version
-        for name in HopByHop.namesToRemove(head.headers) {
-            downstream.headers.remove(name: name)
-        }
-        if closeConnection {
-            downstream.headers.add(name: "connection", value: "close")
-        }
-        return downstream
-    }
 }
 
 extension HTTPMethod {

@@ -39,13 +39,34 @@ enum ResponseEncoder {
         headers: HTTPHeaders,
         into buffer: inout ByteBuffer
     ) {
-        if version == .http1_1 {
-            buffer.writeStaticString("HTTP/1.1 ")
-        } else {
-            buffer.writeStaticString("HTTP/1.0 ")
-        }
+        buffer.writeStaticString(version == .http1_1 ? "HTTP/1.1 " : "HTTP/1.0 ")
         Self.writeStatus(status, into: &buffer)
         Self.writeFields(headers, into: &buffer)
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// Writes an upstream's response head for the downstream, without building a new header list: hop-by-hop
+    /// fields (and those its Connection header names) are skipped while writing, framing and `connection: close`
+    /// are appended.
+    static func writeProxiedHead(
+        _ head: HTTPResponseHead,
+        version: HTTPVersion,
+        chunked: Bool,
+        closeConnection: Bool,
+        into buffer: inout ByteBuffer
+    ) {
+        buffer.writeStaticString(version == .http1_1 ? "HTTP/1.1 " : "HTTP/1.0 ")
+        Self.writeStatus(head.status, into: &buffer)
+        let skipped = HopByHop.namesToRemove(head.headers)
+        for (name, value) in head.headers {
+            if !skipped.isEmpty && skipped.contains(where: { $0.equalsIgnoringCase(name) }) { continue }
+            buffer.writeString(name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(value)
+            buffer.writeStaticString("\r\n")
+        }
+        if chunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
+        if closeConnection { buffer.writeStaticString("connection: close\r\n") }
         buffer.writeStaticString("\r\n")
     }
 
