@@ -23,9 +23,6 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case closed
     }
 
-    /// The CRLF that ends every chunk.
-    private static let crlf = ByteBuffer(string: "\r\n")
-
     /// Most request parts queued behind the current exchange before reads are held.
     private static let pipelineQueueLimit = 16
 
@@ -51,7 +48,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var route: RouteRuntime?
     private var pool: EndpointPool?
     private var upstream: UpstreamConnection?
-    private var pendingHead: HTTPRequestHead?
+    /// The encoded upstream request head, until a connection is attached.
+    private var pendingRequest: ByteBuffer?
+    private var requestChunked = false
     private var early = CircularBuffer<HTTPServerRequestPart>()
     private var requestVersion = HTTPVersion.http1_1
     private var requestMethod = HTTPMethod.GET
@@ -182,7 +181,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.route = nil
         self.pool = nil
         self.upstream = nil
-        self.pendingHead = nil
+        self.pendingRequest = nil
+        self.requestChunked = false
         self.early.removeAll(keepingCapacity: true)
         self.expectsContinue = false
         self.requestComplete = false
@@ -248,7 +248,10 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         let pool = self.loop.pools[cluster.endpoints[picked].index]
         self.pool = pool
-        self.pendingHead = RequestRewriter.upstreamHead(from: head, facts: facts, clientAddress: self.clientAddress)
+        var request = self.context!.channel.allocator.buffer(capacity: 256 + head.uri.utf8.count)
+        RequestRewriter.writeUpstreamHead(head, facts: facts, clientAddress: self.clientAddress, into: &request)
+        self.pendingRequest = request
+        self.requestChunked = facts.isChunked
         if hasBody {
             self.ensureTimer(by: self.lastActivity + route.idleTimeout)
         }
@@ -263,13 +266,13 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func attach(_ connection: UpstreamConnection) {
-        guard let head = self.pendingHead else { return }
+        guard let request = self.pendingRequest else { return }
         self.phase = .proxying
-        self.pendingHead = nil
+        self.pendingRequest = nil
         self.upstream = connection
         connection.delegate = self
         connection.requestsSent += 1
-        connection.write(.head(head))
+        connection.writeHead(request, method: self.requestMethod)
         if self.expectsContinue && !self.requestComplete, let context = self.context {
             var buffer = context.channel.allocator.buffer(capacity: 25)
             buffer.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
@@ -287,9 +290,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .head:
             break
         case .body(let buffer):
-            connection.write(.body(.byteBuffer(buffer)))
+            connection.writeBody(buffer, chunked: self.requestChunked)
         case .end(let trailers):
-            connection.write(.end(trailers))
+            connection.writeEnd(trailers, chunked: self.requestChunked)
         }
     }
 
@@ -307,7 +310,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             self.lastActivity = .now()
             if let upstream = self.upstream {
-                upstream.write(.body(.byteBuffer(buffer)))
+                upstream.writeBody(buffer, chunked: self.requestChunked)
             } else {
                 self.early.append(.body(buffer))
             }
@@ -321,7 +324,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch self.phase {
         case .connecting, .proxying:
             if let upstream = self.upstream {
-                upstream.write(.end(trailers))
+                upstream.writeEnd(trailers, chunked: self.requestChunked)
             } else {
                 self.early.append(.end(trailers))
             }
@@ -381,7 +384,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var last: ByteBuffer? = nil
         if self.framing == .chunked {
             var buffer = context.channel.allocator.buffer(capacity: 5)
-            ResponseEncoder.writeLastChunk(trailers: trailers, into: &buffer)
+            ChunkedEncoding.writeLastChunk(trailers: trailers, into: &buffer)
             last = buffer
         }
         if self.closeAfterExchange {
@@ -580,10 +583,10 @@ extension ProxyServerHandler: UpstreamDelegate {
             case .chunked:
                 guard buffer.readableBytes > 0 else { return }
                 var size = context.channel.allocator.buffer(capacity: 20)
-                ResponseEncoder.writeChunkSize(buffer.readableBytes, into: &size)
+                ChunkedEncoding.writeChunkSize(buffer.readableBytes, into: &size)
                 context.write(Self.wrapOutboundOut(size), promise: nil)
                 context.write(Self.wrapOutboundOut(buffer), promise: nil)
-                context.write(Self.wrapOutboundOut(Self.crlf), promise: nil)
+                context.write(Self.wrapOutboundOut(ChunkedEncoding.crlf), promise: nil)
             case .none:
                 break  // A body where none may be: dropped, as the decoder should never produce one.
             }

@@ -1,6 +1,7 @@
+import NIOCore
 import NIOHTTP1
 
-/// Builds the request head sent upstream from the one received downstream.
+/// Turns the request head received downstream into the bytes sent upstream.
 ///
 /// Hop-by-hop fields (and those the Connection header names) are dropped, `Expect` is answered by the
 /// gateway itself, `X-Forwarded-For/-Proto/-Host` are added; every other field is kept in order, with
@@ -50,46 +51,57 @@ struct RequestRewriter {
         return facts
     }
 
-    /// The head to send upstream. Edits the received headers in place (order and duplicates are kept) and
-    /// only removes what must go.
-    static func upstreamHead(
-        from head: HTTPRequestHead,
+    /// Writes the request head sent upstream, straight from the received head: hop-by-hop fields (and those
+    /// the Connection header names), `Expect` and client-sent `X-Forwarded-Proto/-Host` are skipped while
+    /// writing; every other field keeps its order and duplicates; framing and `X-Forwarded-*` are appended.
+    static func writeUpstreamHead(
+        _ head: HTTPRequestHead,
         facts: Facts,
-        clientAddress: String?
-    ) -> HTTPRequestHead {
-        var forwardedFor: String? = nil
-        let remove = HopByHop.namesToRemove(head.headers) { name in
+        clientAddress: String?,
+        into buffer: inout ByteBuffer
+    ) {
+        buffer.writeString(head.method.rawValue)
+        buffer.writeStaticString(" ")
+        buffer.writeString(head.uri)
+        buffer.writeStaticString(" HTTP/1.1\r\n")
+        let skipped = HopByHop.namesToRemove(head.headers) { name in
             guard let first = name.utf8.first, first | 0x20 == UInt8(ascii: "x") || first | 0x20 == UInt8(ascii: "e")
             else { return false }
             return name.equalsIgnoringCase("expect") || name.equalsIgnoringCase("x-forwarded-for")
                 || name.equalsIgnoringCase("x-forwarded-proto") || name.equalsIgnoringCase("x-forwarded-host")
         }
-        var upstream = head
-        upstream.version = .http1_1
-        if !remove.isEmpty {
-            for (name, value) in head.headers where name.equalsIgnoringCase("x-forwarded-for") {
-                forwardedFor = forwardedFor.map { "\($0), \(value)" } ?? value
+        var forwardedFor: [String] = []
+        for (name, value) in head.headers {
+            if !skipped.isEmpty && skipped.contains(where: { $0.equalsIgnoringCase(name) }) {
+                if name.equalsIgnoringCase("x-forwarded-for") { forwardedFor.append(value) }
+                continue
             }
-            for name in remove { upstream.headers.remove(name: name) }
+            buffer.writeString(name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(value)
+            buffer.writeStaticString("\r\n")
         }
         if facts.isChunked {
-            upstream.headers.add(name: "transfer-encoding", value: "chunked")
+            buffer.writeStaticString("transfer-encoding: chunked\r\n")
         } else if !facts.hasContentLength && head.method.mayCarryBody {
-            upstream.headers.add(name: "content-length", value: "0")
+            buffer.writeStaticString("content-length: 0\r\n")
         }
-        if let clientAddress {
-            upstream.headers.add(
-                name: "x-forwarded-for",
-                value: forwardedFor.map { "\($0), \(clientAddress)" } ?? clientAddress
-            )
-        } else if let forwardedFor {
-            upstream.headers.add(name: "x-forwarded-for", value: forwardedFor)
+        if let clientAddress { forwardedFor.append(clientAddress) }
+        if !forwardedFor.isEmpty {
+            buffer.writeStaticString("x-forwarded-for: ")
+            for (index, value) in forwardedFor.enumerated() {
+                if index > 0 { buffer.writeStaticString(", ") }
+                buffer.writeString(value)
+            }
+            buffer.writeStaticString("\r\n")
         }
-        upstream.headers.add(name: "x-forwarded-proto", value: "http")
+        buffer.writeStaticString("x-forwarded-proto: http\r\n")
         if let host = facts.host {
-            upstream.headers.add(name: "x-forwarded-host", value: host)
+            buffer.writeStaticString("x-forwarded-host: ")
+            buffer.writeString(host)
+            buffer.writeStaticString("\r\n")
         }
-        return upstream
+        buffer.writeStaticString("\r\n")
     }
 }
 

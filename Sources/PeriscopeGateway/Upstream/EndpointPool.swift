@@ -124,11 +124,14 @@ final class EndpointPool {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
-                        leftOverBytesStrategy: .dropBytes,
-                        enableOutboundHeaderValidation: false
+                    let sink = RequestMarkerSink()
+                    try channel.pipeline.syncOperations.addHandler(sink)
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(
+                            HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop)
+                        )
                     )
-                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection())
+                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection(sink: sink))
                 }
             }
         let future: EventLoopFuture<any Channel>

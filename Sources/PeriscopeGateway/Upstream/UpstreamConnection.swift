@@ -14,17 +14,23 @@ protocol UpstreamDelegate: AnyObject {
     var downstreamIsWritable: Bool { get }
 }
 
-/// One keep-alive HTTP/1.1 connection to an upstream endpoint, as the last handler of its pipeline.
+/// One keep-alive HTTP/1.1 connection to an upstream endpoint, as the last handler of its pipeline
+/// `[RequestMarkerSink, ByteToMessageHandler(HTTPResponseDecoder), UpstreamConnection]`.
 ///
 /// Owned by an ``EndpointPool`` of the same event loop. While it serves an exchange, `delegate` is the
 /// downstream handler; response parts go straight to it with no hop. Reads are held while the downstream is
 /// not writable, which is the response half of the proxy's backpressure.
+///
+/// Requests go out as bytes the proxy encoded itself, written through the sink's context so they skip the
+/// decoder. The decoder must still learn each request's method (a response to HEAD has no body), so a small
+/// request-head marker is written through the decoder, which records it; the sink then drops the marker.
 final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = HTTPClientRequestPart
 
     private var context: ChannelHandlerContext?
+    private let sink: RequestMarkerSink
     /// The pool this connection belongs to, set once connected.
     unowned(unsafe) var pool: EndpointPool?
     /// The exchange being served, or nil while idle in the pool.
@@ -36,7 +42,9 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     private(set) var isActive = true
     private var readHeld = false
 
-    init() {}
+    init(sink: RequestMarkerSink) {
+        self.sink = sink
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
         // Added before the connect completes; it counts as active until `channelInactive`.
@@ -101,13 +109,39 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    func write(_ part: HTTPClientRequestPart) {
-        self.context?.write(Self.wrapOutboundOut(part), promise: nil)
+    /// Sends an encoded request head; `method` tells the response decoder whether a body will follow.
+    func writeHead(_ bytes: ByteBuffer, method: HTTPMethod) {
+        let marker = method == .HEAD ? Self.headMarker : Self.otherMarker
+        self.context?.write(Self.wrapOutboundOut(.head(marker)), promise: nil)
+        self.sink.write(bytes)
+    }
+
+    /// Sends request body bytes, chunk-framed if the request is chunked.
+    func writeBody(_ buffer: ByteBuffer, chunked: Bool) {
+        guard chunked else { return self.sink.write(buffer) }
+        guard buffer.readableBytes > 0 else { return }
+        var size = ByteBuffer()
+        size.reserveCapacity(20)
+        ChunkedEncoding.writeChunkSize(buffer.readableBytes, into: &size)
+        self.sink.write(size)
+        self.sink.write(buffer)
+        self.sink.write(ChunkedEncoding.crlf)
+    }
+
+    /// Ends the request (the last chunk and trailers when chunked).
+    func writeEnd(_ trailers: HTTPHeaders?, chunked: Bool) {
+        guard chunked else { return }
+        var last = ByteBuffer()
+        ChunkedEncoding.writeLastChunk(trailers: trailers, into: &last)
+        self.sink.write(last)
     }
 
     func flush() {
-        self.context?.flush()
+        self.sink.flush()
     }
+
+    private static let headMarker = HTTPRequestHead(version: .http1_1, method: .HEAD, uri: "/")
+    private static let otherMarker = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
 
     /// Closes the connection; the pool learns of it through `channelInactive`.
     func close() {
@@ -118,3 +152,38 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
 @available(*, unavailable)
 extension UpstreamConnection: Sendable {}
+
+/// First handler of an upstream pipeline: the proxy writes request bytes through its context (straight to the
+/// socket), and it drops the request-head markers that travelled through the response decoder.
+final class RequestMarkerSink: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = ByteBuffer
+
+    private var context: ChannelHandlerContext?
+
+    init() {}
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        // A marker: the decoder has recorded the method; nothing goes on the wire.
+        promise?.succeed(())
+    }
+
+    func write(_ bytes: ByteBuffer) {
+        self.context?.write(Self.wrapOutboundOut(bytes), promise: nil)
+    }
+
+    func flush() {
+        self.context?.flush()
+    }
+}
+
+@available(*, unavailable)
+extension RequestMarkerSink: Sendable {}
