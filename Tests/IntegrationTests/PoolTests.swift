@@ -22,6 +22,40 @@ extension EndToEnd {
             }
         }
 
+        @Test("a pooled connection the upstream closed as it was reused: a bodiless GET is replayed, a POST is not")
+        func staleKeepAliveReplay() async throws {
+            try await withUpstream { upstream in
+                // The second request on the first upstream connection meets a connection that closes without a
+                // response — what a client sees when the upstream's keep-alive timeout fires as it is reused.
+                upstream.setBehavior { request in
+                    request.connection == 1 && request.uri.hasPrefix("/second") ? .closeWithoutResponse : .echo
+                }
+                let yaml = GatewayYAML.proxyAll(to: upstream.port)
+                try await withPeriscope(yaml, environment: ["PERISCOPE_THREADS": "1"]) { gateway in
+                    let client = try await HTTPTestClient.connect(port: try await gateway.port())
+                    defer { client.close() }
+                    #expect(try await client.request(.GET, "/first").status == 200)
+                    #expect(try await client.request(.GET, "/second").status == 200)
+                    #expect(upstream.acceptedConnections == 2)
+                    #expect(upstream.requests.map(\.uri) == ["/first", "/second", "/second"])
+                    #expect(upstream.requests.map(\.connection) == [1, 1, 2])
+                }
+            }
+            try await withUpstream { upstream in
+                upstream.setBehavior { request in
+                    request.connection == 1 && request.uri.hasPrefix("/second") ? .closeWithoutResponse : .echo
+                }
+                let yaml = GatewayYAML.proxyAll(to: upstream.port)
+                try await withPeriscope(yaml, environment: ["PERISCOPE_THREADS": "1"]) { gateway in
+                    let client = try await HTTPTestClient.connect(port: try await gateway.port())
+                    defer { client.close() }
+                    #expect(try await client.request(.GET, "/first").status == 200)
+                    #expect(try await client.request(.POST, "/second").status == 502)
+                    #expect(upstream.requests.map(\.uri) == ["/first", "/second"])
+                }
+            }
+        }
+
         @Test("round robin spreads requests evenly over a cluster's endpoints")
         func roundRobin() async throws {
             try await withUpstream(name: "a") { first in

@@ -51,6 +51,11 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The encoded upstream request head, until a connection is attached.
     private var pendingRequest: ByteBuffer?
     private var requestChunked = false
+    /// The request as sent on a reused pooled connection, kept until the response starts so a bodiless safe
+    /// request can be replayed once if the upstream had closed that connection (the keep-alive race).
+    private var replayableRequest: ByteBuffer?
+    private var staleRetries = 0
+    private var requestHasBody = false
     private var early = CircularBuffer<HTTPServerRequestPart>()
     private var requestVersion = HTTPVersion.http1_1
     private var requestMethod = HTTPMethod.GET
@@ -183,6 +188,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.upstream = nil
         self.pendingRequest = nil
         self.requestChunked = false
+        self.replayableRequest = nil
+        self.staleRetries = 0
+        self.requestHasBody = false
         self.early.removeAll(keepingCapacity: true)
         self.expectsContinue = false
         self.requestComplete = false
@@ -252,6 +260,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         RequestRewriter.writeUpstreamHead(head, facts: facts, clientAddress: self.clientAddress, into: &request)
         self.pendingRequest = request
         self.requestChunked = facts.isChunked
+        self.requestHasBody = hasBody
         if hasBody {
             self.ensureTimer(by: self.lastActivity + route.idleTimeout)
         }
@@ -271,6 +280,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.pendingRequest = nil
         self.upstream = connection
         connection.delegate = self
+        let reused = connection.requestsSent > 0
+        self.replayableRequest = reused && !self.requestHasBody && self.requestMethod.isSafe ? request : nil
         connection.requestsSent += 1
         connection.writeHead(request, method: self.requestMethod)
         if self.expectsContinue && !self.requestComplete, let context = self.context {
@@ -608,6 +619,9 @@ extension ProxyServerHandler: UpstreamDelegate {
     func upstreamClosed(error: (any Error)?) {
         guard self.phase == .proxying, self.upstream != nil else { return }
         self.upstream = nil
+        if !self.responseStarted, !(error is HTTPParserError), self.retryOnFreshConnection() {
+            return
+        }
         if !self.responseStarted {
             let response: LocalResponse = error is HTTPParserError ? .upstreamProtocol : .upstreamReset
             self.respondLocally(response, close: !self.requestComplete)
@@ -616,6 +630,29 @@ extension ProxyServerHandler: UpstreamDelegate {
             self.phase = .closed
             self.context?.close(promise: nil)
         }
+    }
+
+    /// A reused keep-alive connection closed before any response byte: the upstream most likely closed it
+    /// while idle just as it was picked. A bodiless safe request is sent again, at most twice, as nginx and
+    /// Envoy do for this race. Returns false when the request cannot be replayed.
+    private func retryOnFreshConnection() -> Bool {
+        guard let request = self.replayableRequest, self.requestComplete, self.staleRetries < 2, let pool = self.pool
+        else { return false }
+        self.staleRetries += 1
+        self.replayableRequest = nil
+        self.pendingRequest = request
+        self.phase = .connecting
+        self.logger.debug(
+            "replaying request after a pooled connection closed", metadata: ["endpoint": "\(pool.endpoint.name)"])
+        switch pool.acquire(for: self) {
+        case .ready(let connection):
+            self.attach(connection)
+        case .pending:
+            break
+        case .failed(let error):
+            self.respondLocally(.forUpstream(error), close: false)
+        }
+        return true
     }
 
     func upstreamWritabilityChanged(isWritable: Bool) {

@@ -106,6 +106,14 @@ struct RequestRewriter {
 }
 
 extension HTTPMethod {
+    /// Safe methods (RFC 9110 §9.2.1): replaying one cannot change the upstream's state.
+    var isSafe: Bool {
+        switch self {
+        case .GET, .HEAD, .OPTIONS, .TRACE: true
+        default: false
+        }
+    }
+
     /// Methods whose requests are expected to carry a body (the encoder would otherwise chunk an empty one).
     var mayCarryBody: Bool {
         switch self {

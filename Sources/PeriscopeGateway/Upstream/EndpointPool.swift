@@ -32,6 +32,8 @@ final class EndpointPool {
     private var idle: [UpstreamConnection] = []
     /// Connections counted against the limit: connecting, busy and idle.
     private(set) var total = 0
+    /// Connects in flight (counted in `total` too).
+    private var connecting = 0
     private var waiters = CircularBuffer<any PoolWaiter>()
     private let logger: Logger
 
@@ -57,16 +59,10 @@ final class EndpointPool {
         while let connection = self.idle.popLast() {
             if connection.isActive { return .ready(connection) }
         }
-        if self.total < self.cluster.maxConnectionsPerEndpoint {
-            self.waiters.append(waiter)
-            self.connect()
-            return .pending
-        }
-        if self.waiters.count < self.cluster.maxPending {
-            self.waiters.append(waiter)
-            return .pending
-        }
-        return .failed(.poolExhausted)
+        guard self.waiters.count < self.cluster.maxPending else { return .failed(.poolExhausted) }
+        self.waiters.append(waiter)
+        self.connectForWaiters()
+        return .pending
     }
 
     /// Removes a waiter that no longer wants a connection (its client went away).
@@ -99,9 +95,7 @@ final class EndpointPool {
             self.idle.remove(at: index)
         }
         // A waiter queued behind the limit can now have a fresh connection.
-        if !self.waiters.isEmpty && self.total < self.cluster.maxConnectionsPerEndpoint {
-            self.connect()
-        }
+        self.connectForWaiters()
     }
 
     /// Closes idle connections older than the cluster's idle timeout.
@@ -117,8 +111,16 @@ final class EndpointPool {
         for connection in self.idle { connection.close() }
     }
 
+    /// Starts connects until every waiter has one coming, within the connection limit.
+    private func connectForWaiters() {
+        while self.connecting < self.waiters.count && self.total < self.cluster.maxConnectionsPerEndpoint {
+            self.connect()
+        }
+    }
+
     private func connect() {
         self.total += 1
+        self.connecting += 1
         let bootstrap = ClientBootstrap(group: self.eventLoop)
             .connectTimeout(self.cluster.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -141,6 +143,7 @@ final class EndpointPool {
             future = bootstrap.connect(host: self.endpoint.host, port: self.endpoint.port)
         }
         future.assumeIsolated().whenComplete { result in
+            self.connecting -= 1
             switch result {
             case .success(let channel):
                 guard let connection = try? channel.pipeline.syncOperations.handler(type: UpstreamConnection.self)

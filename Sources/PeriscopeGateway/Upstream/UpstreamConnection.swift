@@ -71,11 +71,12 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         self.isActive = false
+        // The pool first, so that an exchange that reacts by asking for another connection sees true counts.
+        self.pool?.connectionClosed(self)
+        self.pool = nil
         let delegate = self.delegate
         self.delegate = nil
         delegate?.upstreamClosed(error: nil)
-        self.pool?.connectionClosed(self)
-        self.pool = nil
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
