@@ -59,6 +59,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PeriscopeTelemetry",
+            dependencies: [.product(name: "Atomics", package: "swift-atomics")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PeriscopeDemo",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -92,6 +97,11 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PeriscopeTelemetryTests",
+            dependencies: ["PeriscopeTelemetry"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

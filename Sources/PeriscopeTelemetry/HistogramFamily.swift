@@ -1,0 +1,140 @@
+/// A histogram family: a name, help, label names, bucket bounds, and the series bound so far.
+///
+/// Create it with ``MetricsRegistry/histogram(name:help:labelNames:buckets:unit:exemplars:cardinalityLimit:)`` and
+/// bind its series with ``bind(_:)``.
+public final class HistogramFamily: RegisteredFamily, @unchecked Sendable {
+    // @unchecked Sendable: every stored property is immutable; `boundsStorage` is written once in `init`, before
+    // the family is shared, and only read afterwards.
+    let descriptor: FamilyDescriptor
+    let table: SeriesTable
+    let metadata: FamilyMetadata
+    let loopShardCount: Int
+    let overflowCounter: OverflowCounter?
+    /// The bounds, copied once for handles to read; freed with the family (after every handle, by contract).
+    private let boundsStorage: UnsafeMutablePointer<Double>
+    /// `le="…"} ` for each bucket, `+Inf` last, per format.
+    private let bucketLabels: [ExpositionFormat: [[UInt8]]]
+
+    /// The histogram's name (its samples add `_bucket`, `_sum` and `_count`).
+    public var name: String { self.descriptor.name }
+    /// The label names, in the order `bind` takes their values.
+    public var labelNames: [String] { self.descriptor.labelNames }
+    /// The finite bucket upper bounds (`+Inf` is implicit).
+    public var buckets: [Double] { self.descriptor.buckets }
+    /// Whether OpenMetrics output reserves exemplar slots on this family's buckets.
+    public var exemplars: Bool { self.descriptor.exemplars }
+    /// The most series `bind` creates before folding new label sets into the overflow series.
+    public var cardinalityLimit: Int { self.descriptor.cardinalityLimit }
+    /// Series bound so far, the overflow series included.
+    public var seriesCount: Int { self.table.seriesCount }
+
+    init(descriptor: FamilyDescriptor, shardCount: Int, overflowCounter: OverflowCounter?) {
+        self.descriptor = descriptor
+        self.table = SeriesTable(
+            labelNames: descriptor.labelNames,
+            cardinalityLimit: descriptor.cardinalityLimit,
+            shardCount: shardCount,
+            shardedCellsPerSeries: HistogramHandle.cellsPerSeries(boundCount: descriptor.buckets.count),
+            sharedCellsPerSeries: 0
+        )
+        self.metadata = FamilyMetadata(descriptor)
+        self.loopShardCount = shardCount - 1
+        self.overflowCounter = overflowCounter
+        self.boundsStorage = .allocate(capacity: max(1, descriptor.buckets.count))
+        self.boundsStorage.initialize(repeating: .infinity, count: max(1, descriptor.buckets.count))
+        _ = UnsafeMutableBufferPointer(start: self.boundsStorage, count: descriptor.buckets.count)
+            .initialize(from: descriptor.buckets)
+        var labels: [ExpositionFormat: [[UInt8]]] = [:]
+        for format in ExpositionFormat.allCases {
+            labels[format] = (descriptor.buckets + [.infinity]).map { bound in
+                var text = Array("le=\"".utf8)
+                // Text 0.0.4 as client_golang writes it (`0.005`, `1`); OpenMetrics' canonical form (`1.0`).
+                ExpositionText.appendFloat(bound, format: format, to: &text)
+                text.append(contentsOf: "\"} ".utf8)
+                return text
+            }
+        }
+        self.bucketLabels = labels
+    }
+
+    deinit {
+        self.boundsStorage.deallocate()
+    }
+
+    /// Returns the handle of the series with `labelValues`, creating it on first use; beyond the cardinality
+    /// limit, the overflow series (see ``CounterFamily/bind(_:)``). Takes a lock: not for a per-event path.
+    public func bind(_ labelValues: [String] = []) -> HistogramHandle {
+        let name = self.descriptor.name
+        let binding = self.table.bind(labelValues) { pairs in
+            // One buffer, three prefixes: `name_bucket{pairs,` | `name_sum{pairs} ` | `name_count{pairs} `.
+            var text = Array("\(name)_bucket{".utf8)
+            text.append(contentsOf: pairs)
+            if !pairs.isEmpty { text.append(UInt8(ascii: ",")) }
+            let sumStart = text.count
+            ExpositionText.append("\(name)_sum", to: &text)
+            ExpositionText.appendLabelBlock(pairs, to: &text)
+            text.append(UInt8(ascii: " "))
+            let countStart = text.count
+            ExpositionText.append("\(name)_count", to: &text)
+            ExpositionText.appendLabelBlock(pairs, to: &text)
+            text.append(UInt8(ascii: " "))
+            return (text, (sumStart, countStart))
+        }
+        if binding.rejected {
+            self.overflowCounter?.handle.increment()
+        }
+        return self.handle(binding.cells)
+    }
+
+    private func handle(_ cells: SeriesCells) -> HistogramHandle {
+        HistogramHandle(
+            cells: cells,
+            loopShardCount: self.loopShardCount,
+            bounds: self.boundsStorage,
+            boundCount: self.descriptor.buckets.count
+        )
+    }
+
+    func render(format: ExpositionFormat, into out: inout [UInt8]) {
+        out.append(contentsOf: self.metadata[format])
+        let series = self.table.snapshot()
+        guard !series.isEmpty else { return }
+        let labels = self.bucketLabels[format]!
+        let bucketCount = self.descriptor.buckets.count + 1
+        // OpenMetrics: a histogram with a negative bound must not expose `_sum` (and `_count` goes with it).
+        let exposesSum = format == .prometheusText || (self.descriptor.buckets.first ?? 0) >= 0
+        var counts = [UInt64](repeating: 0, count: bucketCount)
+        for entry in series {
+            // Read each cell exactly once; `_count` is derived from these same reads, so it always equals `+Inf`.
+            for index in 0..<bucketCount { counts[index] = 0 }
+            var sum = 0.0
+            for shard in 0...self.loopShardCount {
+                for index in 0..<bucketCount {
+                    counts[index] &+= entry.cells.cell(index, shard: shard).load()
+                }
+                sum += Double(bitPattern: entry.cells.cell(bucketCount, shard: shard).load())
+            }
+            let bucketPrefix = entry.text[..<entry.splits.0]
+            var cumulative: UInt64 = 0
+            for index in 0..<bucketCount {
+                cumulative &+= counts[index]
+                out.append(contentsOf: bucketPrefix)
+                out.append(contentsOf: labels[index])
+                ExpositionText.appendDecimal(cumulative, to: &out)
+                if format == .openMetrics && self.descriptor.exemplars {
+                    // Exemplar slot: the tracing work appends ` # {trace_id="…"} <value> <timestamp>` here,
+                    // before the newline, from the bucket's latest exemplar.
+                }
+                out.append(UInt8(ascii: "\n"))
+            }
+            if exposesSum {
+                out.append(contentsOf: entry.text[entry.splits.0..<entry.splits.1])
+                ExpositionText.appendFloat(sum, format: format, to: &out)
+                out.append(UInt8(ascii: "\n"))
+                out.append(contentsOf: entry.text[entry.splits.1...])
+                ExpositionText.appendDecimal(cumulative, to: &out)
+                out.append(UInt8(ascii: "\n"))
+            }
+        }
+    }
+}

@@ -1,0 +1,239 @@
+/// The process's metric families, their sharded cells, and their exposition.
+///
+/// ## Lifecycle
+/// 1. Create one registry for the process with the number of event loops: it keeps one shard per loop plus one
+///    extra shard shared by every other thread.
+/// 2. At setup (config load), register families (`counter`, `gauge`, `histogram`) and bind the series whose
+///    label values are known (route, cluster, endpoint). Bind values first seen at run time (a status code) once,
+///    then keep the handle. Registering and binding take locks; neither belongs on the per-event path.
+/// 3. Record through handles with the event loop's ``MetricShard`` — relaxed atomic work on the loop's own
+///    cache-line-padded cells, no lock, no allocation, no lookup.
+/// 4. ``render(format:into:)`` sums the shards and writes text 0.0.4 or OpenMetrics.
+///
+/// The registry owns all cell memory and frees it when it (and every family object handed out) is gone. Handles
+/// are raw pointers that do not keep it alive: keep the registry for as long as any handle is used.
+///
+/// Each family holds at most `cardinalityLimit` series (default ``defaultCardinalityLimit``) plus one overflow
+/// series whose label values are all `_other`; `periscope_metric_series_overflow_total{metric}` counts the `bind`
+/// calls folded into it.
+public final class MetricsRegistry: Sendable {
+    /// Default most series per family.
+    public static let defaultCardinalityLimit = 2000
+    /// The value of every label of a family's overflow series.
+    public static let overflowLabelValue = "_other"
+    /// The counter of binds folded into an overflow series, labelled by family name (`metric`).
+    public static let overflowMetricName = "periscope_metric_series_overflow_total"
+
+    /// The number of event-loop shards; the registry has one more, shared by non-loop threads.
+    public let eventLoopCount: Int
+    private let overflowFamily: CounterFamily
+
+    private struct State {
+        /// Families by registered name.
+        var byName: [String: any RegisteredFamily] = [:]
+        /// Families in registration order (the overflow family is rendered after them).
+        var ordered: [any RegisteredFamily] = []
+        /// Every sample and metadata name in use, mapped to the family that uses it.
+        var claimedNames: [String: String] = [:]
+    }
+
+    private let state: LockedBox<State>
+
+    /// Creates a registry with one shard per event loop (`eventLoopCount` ≥ 1) plus one shared extra shard.
+    public init(eventLoopCount: Int) {
+        precondition(eventLoopCount >= 1, "a registry needs at least one event-loop shard")
+        self.eventLoopCount = eventLoopCount
+        let descriptor = FamilyDescriptor(
+            kind: .counter,
+            name: Self.overflowMetricName,
+            help: "Bind calls whose new label values were folded into the family's _other series "
+                + "because the family had reached its series limit.",
+            labelNames: ["metric"],
+            unit: nil,
+            buckets: [],
+            exemplars: false,
+            // One series per family at most; the limit only bounds memory if something goes very wrong.
+            cardinalityLimit: 100_000
+        )
+        descriptor.validate()
+        self.overflowFamily = CounterFamily(
+            descriptor: descriptor,
+            shardCount: eventLoopCount + 1,
+            overflowCounter: nil
+        )
+        var state = State()
+        state.byName[descriptor.name] = self.overflowFamily
+        for claimed in descriptor.claimedNames {
+            state.claimedNames[claimed] = descriptor.name
+        }
+        self.state = LockedBox(state)
+    }
+
+    /// The shard of event loop `index` (0 ..< ``eventLoopCount``). Get it once per loop, not per event.
+    public func shard(forEventLoop index: Int) -> MetricShard {
+        precondition(index >= 0 && index < self.eventLoopCount, "event loop index \(index) out of range")
+        return MetricShard(index: index)
+    }
+
+    /// Registers (or returns the identical existing) counter family. `name` must end in `_total`.
+    ///
+    /// - Parameters:
+    ///   - unit: The OpenMetrics unit (`seconds`, `bytes`), exposed only in OpenMetrics; the name without
+    ///     `_total` must end in `_<unit>`.
+    ///   - cardinalityLimit: The most series before new label values fold into the `_other` series.
+    public func counter(
+        name: String,
+        help: String,
+        labelNames: [String] = [],
+        unit: String? = nil,
+        cardinalityLimit: Int = MetricsRegistry.defaultCardinalityLimit
+    ) -> CounterFamily {
+        let descriptor = FamilyDescriptor(
+            kind: .counter,
+            name: name,
+            help: help,
+            labelNames: labelNames,
+            unit: unit,
+            buckets: [],
+            exemplars: false,
+            cardinalityLimit: cardinalityLimit
+        )
+        return self.register(descriptor) { shardCount, overflow in
+            CounterFamily(descriptor: descriptor, shardCount: shardCount, overflowCounter: overflow)
+        }
+    }
+
+    /// Registers (or returns the identical existing) gauge family.
+    ///
+    /// - Parameters:
+    ///   - unit: The OpenMetrics unit; the name must end in `_<unit>`.
+    ///   - cardinalityLimit: The most series before new label values fold into the `_other` series.
+    public func gauge(
+        name: String,
+        help: String,
+        labelNames: [String] = [],
+        unit: String? = nil,
+        cardinalityLimit: Int = MetricsRegistry.defaultCardinalityLimit
+    ) -> GaugeFamily {
+        let descriptor = FamilyDescriptor(
+            kind: .gauge,
+            name: name,
+            help: help,
+            labelNames: labelNames,
+            unit: unit,
+            buckets: [],
+            exemplars: false,
+            cardinalityLimit: cardinalityLimit
+        )
+        return self.register(descriptor) { shardCount, overflow in
+            GaugeFamily(descriptor: descriptor, shardCount: shardCount, overflowCounter: overflow)
+        }
+    }
+
+    /// Registers (or returns the identical existing) histogram family.
+    ///
+    /// - Parameters:
+    ///   - buckets: Finite upper bounds, strictly increasing; a trailing `+Inf` is dropped (it is always added).
+    ///   - unit: The OpenMetrics unit; the name must end in `_<unit>`.
+    ///   - exemplars: Reserve exemplar slots on the buckets in OpenMetrics output (filled by tracing).
+    ///   - cardinalityLimit: The most series before new label values fold into the `_other` series.
+    public func histogram(
+        name: String,
+        help: String,
+        labelNames: [String] = [],
+        buckets: [Double] = Buckets.defaultDuration,
+        unit: String? = nil,
+        exemplars: Bool = false,
+        cardinalityLimit: Int = MetricsRegistry.defaultCardinalityLimit
+    ) -> HistogramFamily {
+        var bounds = buckets
+        if bounds.last == .infinity {
+            bounds.removeLast()
+        }
+        let descriptor = FamilyDescriptor(
+            kind: .histogram,
+            name: name,
+            help: help,
+            labelNames: labelNames,
+            unit: unit,
+            buckets: bounds,
+            exemplars: exemplars,
+            cardinalityLimit: cardinalityLimit
+        )
+        return self.register(descriptor) { shardCount, overflow in
+            HistogramFamily(descriptor: descriptor, shardCount: shardCount, overflowCounter: overflow)
+        }
+    }
+
+    private func register<Family: RegisteredFamily>(
+        _ descriptor: FamilyDescriptor,
+        make: (_ shardCount: Int, _ overflow: OverflowCounter?) -> Family
+    ) -> Family {
+        descriptor.validate()
+        return self.state.withLockedValue { state in
+            if let existing = state.byName[descriptor.name] {
+                precondition(
+                    existing.descriptor == descriptor,
+                    "metric '\(descriptor.name)' registered twice with different definitions: "
+                        + "\(existing.descriptor) vs \(descriptor)"
+                )
+                guard let family = existing as? Family else {
+                    preconditionFailure("metric '\(descriptor.name)' is registered as another kind")
+                }
+                return family
+            }
+            for claimed in descriptor.claimedNames {
+                if let owner = state.claimedNames[claimed] {
+                    preconditionFailure("metric '\(descriptor.name)' clashes with '\(owner)' on the name '\(claimed)'")
+                }
+            }
+            // Bind the family's overflow counter now (at 0) so recording an overflow never needs a lookup.
+            let overflow =
+                descriptor.labelNames.isEmpty
+                ? nil
+                : OverflowCounter(
+                    family: self.overflowFamily,
+                    handle: self.overflowFamily.bind([descriptor.name])
+                )
+            let family = make(self.eventLoopCount + 1, overflow)
+            state.byName[descriptor.name] = family
+            state.ordered.append(family)
+            for claimed in descriptor.claimedNames {
+                state.claimedNames[claimed] = descriptor.name
+            }
+            return family
+        }
+    }
+
+    /// Appends the exposition of every family in `format` to `buffer`: families in registration order (then the
+    /// registry's own overflow counter), series in bind order. OpenMetrics output ends with `# EOF`.
+    ///
+    /// Safe to call from any thread while others record. Each counter cell is read once; a histogram's `_count`
+    /// and cumulative buckets come from the same reads (so `_count` equals `+Inf` in every scrape), while `_sum`
+    /// is read separately and may lag or lead the buckets by the observations in flight. A family with no series
+    /// yet renders only its metadata lines, which both formats (and `promtool check metrics`) accept.
+    public func render(format: ExpositionFormat, into buffer: inout [UInt8]) {
+        let families = self.state.withLockedValue { $0.ordered }
+        for family in families {
+            family.render(format: format, into: &buffer)
+        }
+        self.overflowFamily.render(format: format, into: &buffer)
+        if format == .openMetrics {
+            buffer.append(contentsOf: "# EOF\n".utf8)
+        }
+    }
+
+    /// The exposition of every family in `format` (see ``render(format:into:)``).
+    public func render(format: ExpositionFormat) -> [UInt8] {
+        var buffer: [UInt8] = []
+        self.render(format: format, into: &buffer)
+        return buffer
+    }
+}
+
+/// A family's series of `periscope_metric_series_overflow_total`, with the family that owns its cells: a family
+/// object that outlives its registry still counts overflows into memory that is alive.
+struct OverflowCounter: Sendable {
+    let family: CounterFamily
+    let handle: CounterHandle
+}
