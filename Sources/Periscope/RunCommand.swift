@@ -5,6 +5,7 @@ import NIOPosix
 import PeriscopeAdmin
 import PeriscopeConfig
 import PeriscopeGateway
+import PeriscopeTelemetry
 import ServiceLifecycle
 import UnixSignals
 
@@ -46,14 +47,21 @@ enum GatewayProcess {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: self.threadCount)
         let adminGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let state = GatewayState()
+        let registry = MetricsRegistry(eventLoopCount: self.threadCount)
         let gateway = try await Gateway(
-            runtime: GatewayRuntime(config: config), group: group, state: state, logger: logger)
+            runtime: GatewayRuntime(config: config),
+            group: group,
+            state: state,
+            registry: registry,
+            logger: logger
+        )
         let trigger = DrainTrigger()
         let admin = AdminServer(
             address: config.admin.address,
             group: adminGroup,
             gatewayLoops: Array(group.makeIterator()),
             state: state,
+            registry: registry,
             logger: logger,
             onDrain: { trigger.fire() }
         )

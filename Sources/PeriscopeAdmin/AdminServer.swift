@@ -4,12 +4,14 @@ import NIOHTTP1
 import NIOPosix
 import PeriscopeConfig
 import PeriscopeGateway
+import PeriscopeTelemetry
 
 /// The admin listener: Kubernetes health endpoints and drain, on its own address (default 127.0.0.1:9901).
 public final class AdminServer: Sendable {
     /// What every admin connection shares.
     struct Shared: Sendable {
         let state: GatewayState
+        let registry: MetricsRegistry
         let gatewayLoops: [any EventLoop]
         let onDrain: @Sendable () -> Void
     }
@@ -24,19 +26,21 @@ public final class AdminServer: Sendable {
     ///   - group: event loops for admin connections.
     ///   - gatewayLoops: the traffic loops `livez` pings.
     ///   - state: the gateway's health and drain state.
+    ///   - registry: the metrics served at `/metrics`.
     ///   - onDrain: called by `POST /drain`.
     public init(
         address: HostPort,
         group: any EventLoopGroup,
         gatewayLoops: [any EventLoop],
         state: GatewayState,
+        registry: MetricsRegistry,
         logger: Logger,
         onDrain: @escaping @Sendable () -> Void
     ) {
         self.address = address
         self.group = group
         self.logger = logger
-        self.shared = Shared(state: state, gatewayLoops: gatewayLoops, onDrain: onDrain)
+        self.shared = Shared(state: state, registry: registry, gatewayLoops: gatewayLoops, onDrain: onDrain)
     }
 
     /// Binds the admin listener and returns its channel.

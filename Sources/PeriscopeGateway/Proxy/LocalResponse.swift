@@ -70,6 +70,17 @@ struct LocalResponse {
     static let noEndpoint = Self(
         status: .serviceUnavailable, code: "no_endpoint", message: "the cluster has no endpoint to send to")
 
+    /// Every `code` a local response can carry, in a fixed order (the metrics cache key).
+    static let codes = [
+        "no_route", "method_not_allowed", "bad_request", "request_header_fields_too_large", "uri_too_long",
+        "payload_too_large", "request_header_timeout", "expectation_failed", "unsupported_transfer_coding",
+        "upstream_connect_failed", "upstream_connect_timeout", "upstream_reset", "upstream_protocol_error",
+        "upstream_timeout", "upstream_overloaded", "no_endpoint",
+    ]
+
+    /// Position of `code` in ``codes``.
+    var reasonIndex: Int { Self.codes.firstIndex(of: self.code) ?? Self.codes.count }
+
     static func forUpstream(_ error: UpstreamError) -> Self {
         switch error {
         case .connectFailed: .connectFailed

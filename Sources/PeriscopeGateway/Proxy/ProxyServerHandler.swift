@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import PeriscopeConfig
+import PeriscopeTelemetry
 
 /// The downstream side of the proxy: one instance per client connection, last in its pipeline.
 ///
@@ -70,6 +71,14 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var responseDeadline: NIODeadline?
     private var lastActivity = NIODeadline.now()
 
+    // Telemetry of the exchange.
+    private var exchangeOpen = false
+    private var requestStart = NIODeadline.now()
+    private var upstreamStart: NIODeadline?
+    private var upstreamSeconds = 0.0
+    private var responseStatus = 0
+    private var responseBodyBytes: Int64 = 0
+
     init(loop: LoopContext, listener: ListenerRuntime, logger: Logger) {
         self.loop = loop
         self.listener = listener
@@ -86,6 +95,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.clientAddress = context.channel.remoteAddress?.ipAddress
         self.loop.register(self)
         self.loop.state.connectionOpened()
+        let handles = self.loop.metrics.listener(self.listener)
+        handles.connectionsActive.increment(shard: self.loop.metrics.shard)
+        handles.connectionsTotal.increment(shard: self.loop.metrics.shard)
         self.idleSince = .now()
         // A new connection must send its first request head within the header timeout.
         self.headerStartedAt = self.idleSince
@@ -97,13 +109,24 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if self.phase == .connecting { self.pool?.cancel(self) }
         self.phase = .closed
+        if self.upstream != nil && !self.responseComplete, let endpoint = self.pool?.endpoint {
+            // The client went away mid-exchange.
+            self.loop.metrics.upstreamFinished(
+                cluster: self.pool!.cluster,
+                endpoint: endpoint,
+                status: self.responseStatus,
+                seconds: self.upstreamStart.map { Double((NIODeadline.now() - $0).nanoseconds) / 1e9 } ?? 0
+            )
+        }
         self.abortUpstream()
+        self.recordExchange()
         self.timer?.cancel()
         self.timer = nil
         self.pipelined.removeAll()
         self.early.removeAll()
         self.loop.unregister(self)
         self.loop.state.connectionClosed()
+        self.loop.metrics.listener(self.listener).connectionsActive.decrement(shard: self.loop.metrics.shard)
         context.fireChannelInactive()
     }
 
@@ -209,7 +232,39 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if self.phase == .idle {
             self.resetExchange()
             self.phase = .localResponse
+            self.openExchange(at: .now())
         }
+    }
+
+    /// Counts the exchange as in flight and starts its clock.
+    private func openExchange(at start: NIODeadline) {
+        self.exchangeOpen = true
+        self.requestStart = start
+        self.upstreamStart = nil
+        self.upstreamSeconds = 0
+        self.responseStatus = 0
+        self.responseBodyBytes = 0
+        self.loop.metrics.listener(self.listener).inFlight.increment(shard: self.loop.metrics.shard)
+    }
+
+    /// Records the finished (or abandoned) exchange once: in-flight, request count, durations and sizes.
+    private func recordExchange() {
+        guard self.exchangeOpen else { return }
+        self.exchangeOpen = false
+        let metrics = self.loop.metrics
+        metrics.listener(self.listener).inFlight.decrement(shard: metrics.shard)
+        // A request the client abandoned before any response byte has no status to count under.
+        guard self.responseStatus > 0 else { return }
+        metrics.requestFinished(
+            listener: self.listener,
+            route: self.route?.index,
+            method: self.requestMethod,
+            status: self.responseStatus,
+            seconds: Double((NIODeadline.now() - self.requestStart).nanoseconds) / 1e9,
+            upstreamSeconds: self.upstreamSeconds,
+            requestBytes: self.requestBodyBytes,
+            responseBytes: self.responseBodyBytes
+        )
     }
 
     private func startExchange(_ head: HTTPRequestHead) {
@@ -218,6 +273,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.requestVersion = head.version
         self.requestMethod = head.method
         self.lastActivity = .now()
+        self.openExchange(at: self.lastActivity)
         if !head.isKeepAlive || head.version != .http1_1 {
             self.closeAfterExchange = true
         }
@@ -277,6 +333,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func attach(_ connection: UpstreamConnection) {
         guard let request = self.pendingRequest else { return }
         self.phase = .proxying
+        self.upstreamStart = .now()
         self.pendingRequest = nil
         self.upstream = connection
         connection.delegate = self
@@ -382,6 +439,12 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(Self.wrapOutboundOut(buffer), promise: nil)
         self.framing = .identity
         self.responseStarted = true
+        self.responseStatus = Int(response.status.code)
+        self.loop.metrics.localResponse(
+            listener: self.listener, reason: response.code, reasonIndex: response.reasonIndex)
+        if response.code == LocalResponse.upstreamTimeout.code, let endpoint = self.pool?.endpoint {
+            self.loop.metrics.upstreamError(.timeout, endpoint: endpoint)
+        }
         self.writeResponseEnd(nil)
         if self.requestComplete || self.closeAfterExchange {
             self.finishExchange()
@@ -412,6 +475,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Both halves are done: give the upstream back and move on to the next request.
     private func finishExchange() {
+        self.recordExchange()
         if let upstream = self.upstream, let pool = self.pool {
             self.upstream = nil
             pool.release(upstream, reusable: self.upstreamKeepAlive && self.requestComplete && self.responseComplete)
@@ -462,7 +526,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func abortUpstream() {
         if let upstream = self.upstream {
             self.upstream = nil
-            upstream.close()
+            upstream.close(reason: .aborted)
         }
     }
 
@@ -568,6 +632,7 @@ extension ProxyServerHandler: UpstreamDelegate {
         switch part {
         case .head(let head):
             self.upstreamKeepAlive = head.isKeepAlive
+            self.responseStatus = Int(head.status.code)
             if self.loop.state.isDraining { self.closeAfterExchange = true }
             self.framing = ResponseEncoder.framing(
                 for: head,
@@ -588,6 +653,7 @@ extension ProxyServerHandler: UpstreamDelegate {
             self.lastActivity = .now()
         case .body(let buffer):
             self.lastActivity = .now()
+            self.responseBodyBytes += Int64(buffer.readableBytes)
             switch self.framing {
             case .identity, .untilClose:
                 context.write(Self.wrapOutboundOut(buffer), promise: nil)
@@ -602,6 +668,15 @@ extension ProxyServerHandler: UpstreamDelegate {
                 break  // A body where none may be: dropped, as the decoder should never produce one.
             }
         case .end(let trailers):
+            if let start = self.upstreamStart, let pool = self.pool {
+                self.upstreamSeconds = Double((NIODeadline.now() - start).nanoseconds) / 1e9
+                self.loop.metrics.upstreamFinished(
+                    cluster: pool.cluster,
+                    endpoint: pool.endpoint,
+                    status: self.responseStatus,
+                    seconds: self.upstreamSeconds
+                )
+            }
             if !self.requestComplete {
                 // The upstream answered before the whole request was read; neither side can be reused.
                 self.upstreamKeepAlive = false
@@ -621,6 +696,9 @@ extension ProxyServerHandler: UpstreamDelegate {
         self.upstream = nil
         if !self.responseStarted, !(error is HTTPParserError), self.retryOnFreshConnection() {
             return
+        }
+        if let endpoint = self.pool?.endpoint {
+            self.loop.metrics.upstreamError(error is HTTPParserError ? .protocol : .reset, endpoint: endpoint)
         }
         if !self.responseStarted {
             let response: LocalResponse = error is HTTPParserError ? .upstreamProtocol : .upstreamReset

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import PeriscopeConfig
+import PeriscopeTelemetry
 
 /// The traffic side of Periscope: binds the listeners of a config and serves them until drained.
 ///
@@ -14,13 +15,23 @@ public final class Gateway: Sendable {
     public let runtime: GatewayRuntime
     /// Health and drain state shared with the admin listener.
     public let state: GatewayState
+    /// The proxy's metric families.
+    public let metrics: GatewayMetrics
     private let group: any EventLoopGroup
     private let logger: Logger
     private let contexts: [ObjectIdentifier: NIOLoopBound<LoopContext>]
     private let serverChannels = NIOLockedValueBox<[any Channel]>([])
 
     /// Builds the per-loop contexts. Call ``start()`` to bind.
-    public init(runtime: GatewayRuntime, group: any EventLoopGroup, state: GatewayState, logger: Logger) async throws {
+    public init(
+        runtime: GatewayRuntime,
+        group: any EventLoopGroup,
+        state: GatewayState,
+        registry: MetricsRegistry,
+        logger: Logger
+    ) async throws {
+        let metrics = GatewayMetrics(registry: registry, runtime: runtime)
+        self.metrics = metrics
         self.runtime = runtime
         self.group = group
         self.state = state
@@ -28,7 +39,14 @@ public final class Gateway: Sendable {
         var contexts: [ObjectIdentifier: NIOLoopBound<LoopContext>] = [:]
         for (index, loop) in group.makeIterator().enumerated() {
             let bound = try await loop.submit {
-                let context = LoopContext(eventLoop: loop, index: index, runtime: runtime, state: state, logger: logger)
+                let context = LoopContext(
+                    eventLoop: loop,
+                    index: index,
+                    runtime: runtime,
+                    state: state,
+                    metrics: LoopMetrics(shared: metrics, loopIndex: index),
+                    logger: logger
+                )
                 context.start()
                 return NIOLoopBound(context, eventLoop: loop)
             }.get()
@@ -95,6 +113,7 @@ public final class Gateway: Sendable {
     /// listeners, let in-flight requests finish for up to `timeout`, then close what is left.
     public func drain(delay: Duration, timeout: Duration) async {
         self.state.beginDrain()
+        self.metrics.drainStarted()
         self.logger.notice("drain started", metadata: ["delay": "\(delay)", "timeout": "\(timeout)"])
         await self.forEachLoop { $0.drainConnections() }
         try? await Task.sleep(for: delay)

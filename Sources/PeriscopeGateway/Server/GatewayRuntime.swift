@@ -6,6 +6,10 @@ import PeriscopeConfig
 public final class ListenerRuntime: Sendable {
     /// Configured name.
     public let name: String
+    /// Index of the listener in config order.
+    public let index: Int
+    /// Route names by route index.
+    public let routeNames: [String]
     /// Configured bind address.
     public let address: HostPort
     let router: Router
@@ -15,8 +19,10 @@ public final class ListenerRuntime: Sendable {
     /// Decoder limits derived from `limits`.
     let decoderLimits: NIOHTTPDecoderLimitConfiguration
 
-    init(config: ListenerConfig, clustersByName: [String: ClusterRuntime]) {
+    init(config: ListenerConfig, index: Int, clustersByName: [String: ClusterRuntime]) {
         self.name = config.name
+        self.index = index
+        self.routeNames = config.routes.map(\.name)
         self.address = config.address
         self.limits = config.limits
         self.requestHeaderTimeout = TimeAmount(config.timeouts.requestHeader)
@@ -63,6 +69,8 @@ public final class GatewayRuntime: Sendable {
         }
         self.clusters = clusters
         let byName = Dictionary(clusters.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        self.listeners = config.listeners.map { ListenerRuntime(config: $0, clustersByName: byName) }
+        self.listeners = config.listeners.enumerated().map { index, listener in
+            ListenerRuntime(config: listener, index: index, clustersByName: byName)
+        }
     }
 }

@@ -10,6 +10,7 @@ final class LoopContext {
     let index: Int
     let runtime: GatewayRuntime
     let state: GatewayState
+    let metrics: LoopMetrics
     /// Pools by global endpoint index.
     let pools: [EndpointPool]
     /// Balancers by cluster index.
@@ -18,7 +19,15 @@ final class LoopContext {
     private var connections: [ObjectIdentifier: ProxyServerHandler] = [:]
     private var sweepTask: Scheduled<Void>?
 
-    init(eventLoop: any EventLoop, index: Int, runtime: GatewayRuntime, state: GatewayState, logger: Logger) {
+    init(
+        eventLoop: any EventLoop,
+        index: Int,
+        runtime: GatewayRuntime,
+        state: GatewayState,
+        metrics: LoopMetrics,
+        logger: Logger
+    ) {
+        self.metrics = metrics
         self.eventLoop = eventLoop
         self.index = index
         self.runtime = runtime
@@ -27,7 +36,15 @@ final class LoopContext {
         for cluster in runtime.clusters {
             for endpoint in cluster.endpoints {
                 precondition(endpoint.index == pools.count)
-                pools.append(EndpointPool(endpoint: endpoint, cluster: cluster, eventLoop: eventLoop, logger: logger))
+                pools.append(
+                    EndpointPool(
+                        endpoint: endpoint,
+                        cluster: cluster,
+                        eventLoop: eventLoop,
+                        metrics: metrics,
+                        logger: logger
+                    )
+                )
             }
         }
         self.pools = pools

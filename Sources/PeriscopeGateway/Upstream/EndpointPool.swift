@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import PeriscopeTelemetry
 
 /// Why a connection could not be provided.
 enum UpstreamError: Error, Equatable {
@@ -36,8 +37,18 @@ final class EndpointPool {
     private var connecting = 0
     private var waiters = CircularBuffer<any PoolWaiter>()
     private let logger: Logger
+    private let metrics: LoopMetrics
+    private let handles: EndpointHandles
 
-    init(endpoint: EndpointRuntime, cluster: ClusterRuntime, eventLoop: any EventLoop, logger: Logger) {
+    init(
+        endpoint: EndpointRuntime,
+        cluster: ClusterRuntime,
+        eventLoop: any EventLoop,
+        metrics: LoopMetrics,
+        logger: Logger
+    ) {
+        self.metrics = metrics
+        self.handles = metrics.endpoint(endpoint)
         self.endpoint = endpoint
         self.cluster = cluster
         self.eventLoop = eventLoop
@@ -76,8 +87,12 @@ final class EndpointPool {
     func release(_ connection: UpstreamConnection, reusable: Bool) {
         connection.delegate = nil
         let limit = self.cluster.maxRequestsPerConnection
-        guard reusable, connection.isActive, limit == 0 || connection.requestsSent < limit else {
-            connection.close()
+        guard reusable, connection.isActive else {
+            connection.close(reason: .notReusable)
+            return
+        }
+        guard limit == 0 || connection.requestsSent < limit else {
+            connection.close(reason: .maxRequests)
             return
         }
         if let waiter = self.waiters.popFirst() {
@@ -91,6 +106,8 @@ final class EndpointPool {
     /// Called by a connection of this pool when its channel became inactive.
     func connectionClosed(_ connection: UpstreamConnection) {
         self.total -= 1
+        self.handles.active.decrement(shard: self.metrics.shard)
+        self.handles.closed[connection.closeReason.index].increment(shard: self.metrics.shard)
         if let index = self.idle.firstIndex(where: { $0 === connection }) {
             self.idle.remove(at: index)
         }
@@ -102,13 +119,13 @@ final class EndpointPool {
     func sweep(now: NIODeadline) {
         let cutoff = now - self.cluster.idleTimeout
         for connection in self.idle where connection.idleSince < cutoff {
-            connection.close()
+            connection.close(reason: .idleTimeout)
         }
     }
 
     /// Closes every idle connection (drain, shutdown).
     func closeIdle() {
-        for connection in self.idle { connection.close() }
+        for connection in self.idle { connection.close(reason: .shutdown) }
     }
 
     /// Starts connects until every waiter has one coming, within the connection limit.
@@ -121,6 +138,7 @@ final class EndpointPool {
     private func connect() {
         self.total += 1
         self.connecting += 1
+        let started = NIODeadline.now()
         let bootstrap = ClientBootstrap(group: self.eventLoop)
             .connectTimeout(self.cluster.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -154,11 +172,17 @@ final class EndpointPool {
                 }
                 connection.pool = self
                 guard connection.isActive, channel.isActive else {
+                    connection.pool = nil
                     // Closed before we saw it: channelInactive found no pool, so account for it here.
                     self.total -= 1
                     self.connectFailed(.connectFailed)
                     return
                 }
+                let shard = self.metrics.shard
+                self.handles.connectDuration.observe(
+                    Double((NIODeadline.now() - started).nanoseconds) / 1e9, shard: shard)
+                self.handles.created.increment(shard: shard)
+                self.handles.active.increment(shard: shard)
                 if let waiter = self.waiters.popFirst() {
                     waiter.poolProvided(connection)
                 } else {
@@ -177,6 +201,8 @@ final class EndpointPool {
                         "error": "\(error)",
                     ]
                 )
+                self.metrics.upstreamError(
+                    kind == .connectTimeout ? .connectTimeout : .connectRefused, endpoint: self.endpoint)
                 self.connectFailed(kind)
             }
         }

@@ -40,6 +40,8 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     /// When the connection was last returned to the pool.
     var idleSince = NIODeadline.now()
     private(set) var isActive = true
+    /// Why the connection closes, for `periscope_upstream_connections_closed_total` (the peer, unless we close it).
+    private(set) var closeReason = UpstreamCloseReason.remote
     private var readHeld = false
 
     init(sink: RequestMarkerSink) {
@@ -61,6 +63,7 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
             delegate.upstreamReceived(part)
         } else {
             // Bytes on an idle connection: the upstream broke the protocol; never reuse it.
+            self.closeReason = .aborted
             context.close(promise: nil)
         }
     }
@@ -145,7 +148,8 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     private static let otherMarker = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
 
     /// Closes the connection; the pool learns of it through `channelInactive`.
-    func close() {
+    func close(reason: UpstreamCloseReason) {
+        if self.isActive { self.closeReason = reason }
         self.delegate = nil
         self.context?.close(promise: nil)
     }
