@@ -10,7 +10,9 @@ let package = Package(
     name: "periscope",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "periscope", targets: ["Periscope"])
+        .executable(name: "periscope", targets: ["Periscope"]),
+        // For Benchmarks/ (a separate package, so the main build never resolves the benchmark tooling).
+        .library(name: "PeriscopeTelemetry", targets: ["PeriscopeTelemetry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),

@@ -4,7 +4,7 @@
 #   Scripts/install-system-deps.sh [--for demo|test|bench]
 #
 #   demo   basics only: curl, ca-certificates (default)
-#   test   what the test suite drives today: curl, procps (later issues add prometheus,
+#   test   what the test suite drives today: curl, procps, prometheus (later issues add
 #          alertmanager, protoc-c and libprotobuf-c, python3-venv as their tests start them)
 #   bench  what Scripts/bench-proxy.sh drives: nginx, wrk, procps
 #
@@ -45,7 +45,7 @@ base=(curl ca-certificates)
 case "$purpose" in
     demo) wanted=("${base[@]}") ;;
     test)
-        wanted=("${base[@]}" procps)
+        wanted=("${base[@]}" procps prometheus)
         ;;
     bench) wanted=("${base[@]}" nginx wrk procps) ;;
     *)

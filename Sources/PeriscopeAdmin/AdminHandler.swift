@@ -1,14 +1,22 @@
 import NIOCore
 import NIOHTTP1
 import PeriscopeGateway
+import PeriscopeTelemetry
 
 /// Serves the admin endpoints on the admin listener (never on traffic listeners).
 final class AdminHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
+    /// A response header that asks the compressor (see ``AdminServer``) to gzip this response when the client
+    /// accepts it; the compressor's predicate removes it before the head is written.
+    static let compressibleMarker = "x-periscope-compressible"
+
     private let admin: AdminServer.Shared
     private var head: HTTPRequestHead?
+    /// The exposition is rendered here, reused scrape after scrape on this connection (a scraper keeps its
+    /// connection open), so a scrape does not grow a fresh array from empty.
+    private var metricsScratch: [UInt8] = []
 
     init(admin: AdminServer.Shared) {
         self.admin = admin
@@ -55,11 +63,38 @@ final class AdminHandler: ChannelInboundHandler, RemovableChannelHandler {
             let started = self.admin.state.isDraining == false
             self.admin.onDrain()
             self.respond(context, head, .accepted, started ? "drain started\n" : "drain already in progress\n")
+        case "/metrics":
+            guard head.method == .GET || head.method == .HEAD else {
+                return self.respond(context, head, .methodNotAllowed, "method not allowed\n", allow: "GET, HEAD")
+            }
+            self.serveMetrics(head, context: context)
         case "/":
-            self.respond(context, head, .ok, "periscope admin: /livez /readyz /startupz (?verbose), POST /drain\n")
+            self.respond(
+                context, head, .ok, "periscope admin: /metrics /livez /readyz /startupz (?verbose), POST /drain\n")
         default:
             self.respond(context, head, .notFound, "not found\n")
         }
+    }
+
+    /// `/metrics`: the registry in the format the `Accept` header asks for (``MetricsNegotiation``), gzipped by
+    /// the pipeline's compressor when `Accept-Encoding` allows. A HEAD response carries the headers of the
+    /// uncompressed GET response.
+    private func serveMetrics(_ request: HTTPRequestHead, context: ChannelHandlerContext) {
+        let format = MetricsNegotiation.format(accept: request.headers[canonicalForm: "accept"].map(String.init))
+        self.metricsScratch.removeAll(keepingCapacity: true)
+        self.admin.registry.render(format: format, into: &self.metricsScratch)
+        var extra = [("vary", "Accept, Accept-Encoding")]
+        if request.method == .GET {
+            extra.append((Self.compressibleMarker, "1"))
+        }
+        self.respond(
+            context,
+            request,
+            .ok,
+            body: context.channel.allocator.buffer(bytes: self.metricsScratch),
+            contentType: format.contentType,
+            extraHeaders: extra
+        )
     }
 
     private func respond(
@@ -69,18 +104,35 @@ final class AdminHandler: ChannelInboundHandler, RemovableChannelHandler {
         _ text: String,
         allow: String? = nil
     ) {
+        self.respond(
+            context,
+            request,
+            status,
+            body: context.channel.allocator.buffer(string: text),
+            contentType: "text/plain; charset=utf-8",
+            extraHeaders: allow.map { [("allow", $0)] } ?? []
+        )
+    }
+
+    private func respond(
+        _ context: ChannelHandlerContext,
+        _ request: HTTPRequestHead,
+        _ status: HTTPResponseStatus,
+        body: ByteBuffer,
+        contentType: String,
+        extraHeaders: [(String, String)]
+    ) {
         var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "text/plain; charset=utf-8")
-        headers.add(name: "content-length", value: String(text.utf8.count))
+        headers.add(name: "content-type", value: contentType)
+        headers.add(name: "content-length", value: String(body.readableBytes))
         headers.add(name: "cache-control", value: "no-store")
-        if let allow { headers.add(name: "allow", value: allow) }
+        headers.add(contentsOf: extraHeaders)
         if !request.isKeepAlive { headers.add(name: "connection", value: "close") }
         context.write(
             Self.wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))),
             promise: nil)
         if request.method != .HEAD {
-            context.write(
-                Self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: text)))), promise: nil)
+            context.write(Self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         }
         let keepAlive = request.isKeepAlive
         context.writeAndFlush(Self.wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in

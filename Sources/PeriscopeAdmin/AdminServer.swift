@@ -1,12 +1,15 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOHTTPCompression
 import NIOPosix
 import PeriscopeConfig
 import PeriscopeGateway
 import PeriscopeTelemetry
 
-/// The admin listener: Kubernetes health endpoints and drain, on its own address (default 127.0.0.1:9901).
+/// The admin listener, on its own address (default 127.0.0.1:9901): `/metrics` (Prometheus text 0.0.4, or
+/// OpenMetrics 1.0.0 when `Accept` asks; gzip when `Accept-Encoding` allows), the Kubernetes health endpoints,
+/// and drain.
 public final class AdminServer: Sendable {
     /// What every admin connection shares.
     struct Shared: Sendable {
@@ -26,7 +29,8 @@ public final class AdminServer: Sendable {
     ///   - group: event loops for admin connections.
     ///   - gatewayLoops: the traffic loops `livez` pings.
     ///   - state: the gateway's health and drain state.
-    ///   - registry: the metrics served at `/metrics`.
+    ///   - registry: the metrics served at `/metrics`. The process metrics (`process_*`, `periscope_build_info`)
+    ///     are registered in it here (``registerProcessMetrics(registry:version:)``).
     ///   - onDrain: called by `POST /drain`.
     public init(
         address: HostPort,
@@ -41,6 +45,7 @@ public final class AdminServer: Sendable {
         self.group = group
         self.logger = logger
         self.shared = Shared(state: state, registry: registry, gatewayLoops: gatewayLoops, onDrain: onDrain)
+        registerProcessMetrics(registry: registry)
     }
 
     /// Binds the admin listener and returns its channel.
@@ -51,6 +56,16 @@ public final class AdminServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    // Compresses only the responses AdminHandler marks (GET /metrics), and only when the request's
+                    // Accept-Encoding allows gzip or deflate; every other response passes through untouched.
+                    let compressor = HTTPResponseCompressor(initialByteBufferCapacity: 0) { head, _ in
+                        guard head.headers.contains(name: AdminHandler.compressibleMarker) else {
+                            return .doNotCompress
+                        }
+                        head.headers.remove(name: AdminHandler.compressibleMarker)
+                        return .compressIfPossible
+                    }
+                    try channel.pipeline.syncOperations.addHandler(compressor)
                     try channel.pipeline.syncOperations.addHandler(AdminHandler(admin: shared))
                 }
             }

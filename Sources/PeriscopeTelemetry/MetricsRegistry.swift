@@ -35,6 +35,8 @@ public final class MetricsRegistry: Sendable {
         var ordered: [any RegisteredFamily] = []
         /// Every sample and metadata name in use, mapped to the family that uses it.
         var claimedNames: [String: String] = [:]
+        /// Collectors by name, in registration order, run at the start of every render.
+        var collectors: [(name: String, collect: @Sendable () -> Void)] = []
     }
 
     private let state: LockedBox<State>
@@ -205,14 +207,46 @@ public final class MetricsRegistry: Sendable {
         }
     }
 
+    /// Registers `collect` under `name`: every render calls it first, so values that are read rather than recorded
+    /// (a process's memory, its open file descriptors) can be set on their handles right before they are exposed.
+    ///
+    /// Registering a name that is already registered keeps the first collector and returns `false`, so setup code
+    /// that runs twice does not run its collector twice per render.
+    ///
+    /// Collectors run in registration order on the thread that renders, outside the registry's lock, and may run
+    /// concurrently with each other when scrapes overlap: they must be thread-safe. They may bind series and set
+    /// or add to handles; they must not render.
+    ///
+    /// - Returns: `true` if `collect` was registered, `false` if `name` already had a collector.
+    @discardableResult
+    public func registerCollector(named name: String, _ collect: @escaping @Sendable () -> Void) -> Bool {
+        self.state.withLockedValue { state in
+            guard !state.collectors.contains(where: { $0.name == name }) else { return false }
+            state.collectors.append((name, collect))
+            return true
+        }
+    }
+
+    /// Runs every registered collector (see ``registerCollector(named:_:)``). ``render(format:into:)`` calls it;
+    /// readers other than the exposition (an exporter, a rule evaluator) call it before they read handles.
+    public func collect() {
+        let collectors = self.state.withLockedValue { $0.collectors }
+        for collector in collectors {
+            collector.collect()
+        }
+    }
+
     /// Appends the exposition of every family in `format` to `buffer`: families in registration order (then the
     /// registry's own overflow counter), series in bind order. OpenMetrics output ends with `# EOF`.
+    ///
+    /// Runs the registered collectors first (``registerCollector(named:_:)``).
     ///
     /// Safe to call from any thread while others record. Each counter cell is read once; a histogram's `_count`
     /// and cumulative buckets come from the same reads (so `_count` equals `+Inf` in every scrape), while `_sum`
     /// is read separately and may lag or lead the buckets by the observations in flight. A family with no series
     /// yet renders only its metadata lines, which both formats (and `promtool check metrics`) accept.
     public func render(format: ExpositionFormat, into buffer: inout [UInt8]) {
+        self.collect()
         let families = self.state.withLockedValue { $0.ordered }
         for family in families {
             family.render(format: format, into: &buffer)

@@ -1,0 +1,21 @@
+import PeriscopeTelemetry
+
+/// What this build of Periscope is.
+public enum PeriscopeBuild {
+    /// The release version, exposed as `periscope_build_info{version}`.
+    public static let version = "0.1.0"
+}
+
+/// Registers the process-level metrics in `registry`: the standard `process_*` families (see ``ProcessMetrics``,
+/// refreshed before every render) and `periscope_build_info{version}` set to 1.
+///
+/// ``AdminServer/init(address:group:gatewayLoops:state:registry:logger:onDrain:)`` calls it; calling it again for
+/// the same registry changes nothing.
+public func registerProcessMetrics(registry: MetricsRegistry, version: String = PeriscopeBuild.version) {
+    ProcessMetrics.register(in: registry)
+    registry.gauge(
+        name: "periscope_build_info",
+        help: "Always 1; the version label says which Periscope release is running.",
+        labelNames: ["version"]
+    ).bind([version]).set(1)
+}

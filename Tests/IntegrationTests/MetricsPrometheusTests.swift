@@ -1,0 +1,243 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Testing
+
+extension EndToEnd.Metrics {
+    @Test("a real Prometheus scrapes the gateway: up == 1 and requests_total by route and code is exact")
+    func prometheusScrapesTheGateway() async throws {
+        let count = 10_000
+        let binary = try requirePrometheusTool("prometheus")
+        try await withMetricsGateway { gateway, proxyPort in
+            try await withPrometheus(binary: binary, scraping: "127.0.0.1:\(gateway.adminPort)") { prometheus in
+                try await prometheus.waitForValue("up{job=\"periscope\"}", equals: ["": 1], timeout: .seconds(20))
+
+                let answered = try await MetricsTraffic.send(count: count, connections: 16, port: proxyPort)
+                let expected = MetricsTraffic.expected(count: count)
+                #expect(answered == expected)
+
+                // The counters land in Prometheus with the next scrapes (every second).
+                let query = "sum by (route, code) (periscope_http_requests_total{job=\"periscope\"})"
+                try await prometheus.waitForValue(
+                    query, labels: ["route", "code"], equals: expected, timeout: .seconds(20))
+                let total = try await prometheus.query("sum(periscope_http_requests_total{job=\"periscope\"})")
+                #expect(total.map(\.value) == [Double(count)])
+
+                let up = try await prometheus.query("up{job=\"periscope\"}")
+                #expect(up.map(\.value) == [1])
+                let target = try await prometheus.target()
+                #expect(target.health == "up")
+                #expect(target.lastError == "", "last scrape error: \(target.lastError)")
+                // Prometheus 2.x asks for OpenMetrics first: it parsed our OpenMetrics, with exemplar slots.
+                let samples = try await prometheus.query("scrape_samples_scraped{job=\"periscope\"}")
+                #expect((samples.first?.value ?? 0) > 100)
+            }
+        }
+    }
+}
+
+// MARK: - a Prometheus server for the test
+
+/// One sample of an instant-query result.
+struct PrometheusSample {
+    var labels: [String: String]
+    var value: Double
+}
+
+/// The Debian `prometheus` binary, run on a free loopback port with a temporary data directory, scraping one
+/// target every second as job `periscope`.
+final class PrometheusServer {
+    let port: Int
+    let directory: URL
+    private let process: Process
+
+    private init(port: Int, directory: URL, process: Process) {
+        self.port = port
+        self.directory = directory
+        self.process = process
+    }
+
+    /// The server's log so far (for failure messages).
+    var log: String {
+        (try? String(contentsOf: self.directory.appendingPathComponent("prometheus.log"), encoding: .utf8)) ?? ""
+    }
+
+    /// Starts Prometheus and waits until `/-/ready` answers 200. Retries on another port if the chosen one was
+    /// taken between choosing and binding.
+    static func start(binary: String, target: String) async throws -> PrometheusServer {
+        var lastError: any Error = TimedOut(what: "prometheus to start")
+        for _ in 0..<3 {
+            let server = try await Self.launch(binary: binary, target: target)
+            do {
+                try await waitUntil(
+                    "prometheus /-/ready; log: \(server.log.suffix(3000))", timeout: .seconds(30),
+                    interval: .milliseconds(50)
+                ) {
+                    guard server.process.isRunning else { throw PrometheusExited(log: server.log) }
+                    return (try? await server.get("/-/ready").status) == 200
+                }
+                return server
+            } catch let error as PrometheusExited where error.log.contains("address already in use") {
+                lastError = error
+                await server.stop()
+            } catch {
+                await server.stop()
+                throw error
+            }
+        }
+        throw lastError
+    }
+
+    private static func launch(binary: String, target: String) async throws -> PrometheusServer {
+        let port = try await freeLoopbackPort()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-prom-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let config = """
+            global:
+              scrape_interval: 1s
+              scrape_timeout: 1s
+              evaluation_interval: 1s
+            scrape_configs:
+              - job_name: periscope
+                static_configs:
+                  - targets: ['\(target)']
+            """
+        let configPath = directory.appendingPathComponent("prometheus.yml")
+        try config.write(to: configPath, atomically: true, encoding: .utf8)
+        let logPath = directory.appendingPathComponent("prometheus.log")
+        _ = FileManager.default.createFile(atPath: logPath.path, contents: nil)
+        let log = try FileHandle(forWritingTo: logPath)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [
+            "--config.file=\(configPath.path)",
+            "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
+            "--web.listen-address=127.0.0.1:\(port)",
+            "--log.level=info",
+        ]
+        process.currentDirectoryURL = directory
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = log
+        process.standardError = log
+        do {
+            try process.run()
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
+        try? log.close()
+        return PrometheusServer(port: port, directory: directory, process: process)
+    }
+
+    /// Stops the server (SIGTERM, then SIGKILL after 10 s) and removes its directory.
+    func stop() async {
+        if self.process.isRunning {
+            self.process.terminate()
+            do {
+                try await waitUntil("prometheus to exit", timeout: .seconds(10), interval: .milliseconds(20)) {
+                    !self.process.isRunning
+                }
+            } catch {
+                kill(self.process.processIdentifier, SIGKILL)
+            }
+            self.process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: self.directory)
+    }
+
+    func get(_ pathAndQuery: String) async throws -> ClientResponse {
+        let client = try await HTTPTestClient.connect(port: self.port)
+        defer { client.close() }
+        return try await client.request(.GET, pathAndQuery, timeout: .seconds(5))
+    }
+
+    /// `/api/v1/query` with `promql` at the current time; the result must be a vector.
+    func query(_ promql: String) async throws -> [PrometheusSample] {
+        var components = URLComponents()
+        components.path = "/api/v1/query"
+        components.queryItems = [URLQueryItem(name: "query", value: promql)]
+        // URLComponents leaves `+` alone, which a query string would read as a space.
+        let uri = components.string!.replacingOccurrences(of: "+", with: "%2B")
+        let response = try await self.get(uri)
+        let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        guard response.status == 200, object?["status"] as? String == "success",
+            let data = object?["data"] as? [String: Any], data["resultType"] as? String == "vector",
+            let result = data["result"] as? [[String: Any]]
+        else {
+            throw TrafficError("query \(promql) failed: \(response.status) \(response.bodyText)")
+        }
+        return try result.map { entry in
+            guard let labels = entry["metric"] as? [String: String], let pair = entry["value"] as? [Any],
+                pair.count == 2, let text = pair[1] as? String, let value = Double(text)
+            else { throw TrafficError("unexpected query result entry \(entry)") }
+            return PrometheusSample(labels: labels, value: value)
+        }
+    }
+
+    /// Polls `promql` until its result, keyed by the values of `labels` joined with `|`, equals `expected`; fails
+    /// with the last result seen otherwise.
+    func waitForValue(
+        _ promql: String,
+        labels: [String] = [],
+        equals expected: [String: Double],
+        timeout: Duration
+    ) async throws {
+        var seen: [String: Double] = [:]
+        do {
+            try await waitUntil("\(promql) == \(expected)", timeout: timeout, interval: .milliseconds(100)) {
+                seen = [:]
+                for sample in try await self.query(promql) {
+                    seen[labels.map { sample.labels[$0] ?? "" }.joined(separator: "|"), default: 0] += sample.value
+                }
+                return seen == expected
+            }
+        } catch is TimedOut {
+            Issue.record("\(promql): expected \(expected), Prometheus has \(seen); log: \(self.log.suffix(2000))")
+            throw TimedOut(what: "\(promql) to equal \(expected)")
+        }
+    }
+
+    /// The scrape target's state from `/api/v1/targets`.
+    func target() async throws -> (health: String, lastError: String) {
+        let response = try await self.get("/api/v1/targets")
+        let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        guard let data = object?["data"] as? [String: Any],
+            let targets = data["activeTargets"] as? [[String: Any]], targets.count == 1
+        else { throw TrafficError("unexpected /api/v1/targets: \(response.bodyText)") }
+        return (targets[0]["health"] as? String ?? "", targets[0]["lastError"] as? String ?? "?")
+    }
+}
+
+struct PrometheusExited: Error, CustomStringConvertible {
+    var log: String
+    var description: String { "prometheus exited early; log:\n\(self.log.suffix(3000))" }
+}
+
+/// Runs `body` with a Prometheus scraping `target`; always stops it afterwards.
+func withPrometheus<R>(
+    binary: String,
+    scraping target: String,
+    _ body: (PrometheusServer) async throws -> R
+) async throws -> R {
+    let server = try await PrometheusServer.start(binary: binary, target: target)
+    do {
+        let result = try await body(server)
+        await server.stop()
+        return result
+    } catch {
+        await server.stop()
+        throw error
+    }
+}
+
+/// A loopback port that was free a moment ago (bound to port 0, read, closed).
+func freeLoopbackPort() async throws -> Int {
+    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .bind(host: "127.0.0.1", port: 0)
+        .get()
+    let port = channel.localAddress?.port ?? 0
+    try await channel.close()
+    guard port != 0 else { throw TimedOut(what: "a free loopback port") }
+    return port
+}
