@@ -1,0 +1,28 @@
+// swift-tools-version: 6.1
+// Micro-benchmarks of the telemetry hot path, next to swift-prometheus in the same run.
+// A separate package so that the main build never resolves the benchmark tooling:
+//   cd Benchmarks && swift package --disable-sandbox benchmark
+import PackageDescription
+
+let package = Package(
+    name: "periscope-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "periscope", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "TelemetryBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "PeriscopeTelemetry", package: "periscope"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "TelemetryBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ],
+    swiftLanguageModes: [.v6]
+)
