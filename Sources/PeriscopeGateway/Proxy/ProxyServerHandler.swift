@@ -30,6 +30,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let loop: LoopContext
     private let listener: ListenerRuntime
     private let logger: Logger
+    /// This connection's listener handles (in flight, connections), looked up once.
+    private let listenerMetrics: ListenerHandles
     private var context: ChannelHandlerContext?
     private var clientAddress: String?
 
@@ -83,6 +85,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.loop = loop
         self.listener = listener
         self.logger = logger
+        self.listenerMetrics = loop.metrics.listener(listener)
     }
 
     // MARK: channel events
@@ -95,9 +98,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.clientAddress = context.channel.remoteAddress?.ipAddress
         self.loop.register(self)
         self.loop.state.connectionOpened()
-        let handles = self.loop.metrics.listener(self.listener)
-        handles.connectionsActive.increment(shard: self.loop.metrics.shard)
-        handles.connectionsTotal.increment(shard: self.loop.metrics.shard)
+        self.listenerMetrics.connectionsActive.increment(shard: self.loop.metrics.shard)
+        self.listenerMetrics.connectionsTotal.increment(shard: self.loop.metrics.shard)
         self.idleSince = .now()
         // A new connection must send its first request head within the header timeout.
         self.headerStartedAt = self.idleSince
@@ -126,7 +128,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.early.removeAll()
         self.loop.unregister(self)
         self.loop.state.connectionClosed()
-        self.loop.metrics.listener(self.listener).connectionsActive.decrement(shard: self.loop.metrics.shard)
+        self.listenerMetrics.connectionsActive.decrement(shard: self.loop.metrics.shard)
         context.fireChannelInactive()
     }
 
@@ -244,7 +246,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.upstreamSeconds = 0
         self.responseStatus = 0
         self.responseBodyBytes = 0
-        self.loop.metrics.listener(self.listener).inFlight.increment(shard: self.loop.metrics.shard)
+        self.listenerMetrics.inFlight.increment(shard: self.loop.metrics.shard)
     }
 
     /// Records the finished (or abandoned) exchange once: in-flight, request count, durations and sizes.
@@ -252,7 +254,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard self.exchangeOpen else { return }
         self.exchangeOpen = false
         let metrics = self.loop.metrics
-        metrics.listener(self.listener).inFlight.decrement(shard: metrics.shard)
+        self.listenerMetrics.inFlight.decrement(shard: metrics.shard)
         // A request the client abandoned before any response byte has no status to count under.
         guard self.responseStatus > 0 else { return }
         metrics.requestFinished(

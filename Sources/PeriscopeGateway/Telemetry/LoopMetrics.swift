@@ -8,10 +8,10 @@ import PeriscopeTelemetry
 final class LoopMetrics {
     let shared: GatewayMetrics
     let shard: MetricShard
-    private var requestCounters: [Int: CounterHandle] = [:]
-    private var requestDurations: [Int: HistogramHandle] = [:]
-    private var upstreamCounters: [Int: CounterHandle] = [:]
-    private var upstreamDurations: [Int: HistogramHandle] = [:]
+    /// Request counter and duration histogram by (listener, route, method, status): one lookup per request.
+    private var requestSeries: [Int: RequestSeries] = [:]
+    /// Upstream counter and duration histogram by (endpoint, status).
+    private var upstreamSeries: [Int: RequestSeries] = [:]
     private var localResponses: [Int: CounterHandle] = [:]
 
     init(shared: GatewayMetrics, loopIndex: Int) {
@@ -34,28 +34,22 @@ final class LoopMetrics {
         responseBytes: Int64
     ) {
         let routeIndex = route ?? listener.routeNames.count
-        let routeName = route.map { listener.routeNames[$0] } ?? "_none"
         let methodIndex = Self.methodIndex(method)
         let key = listener.index << 40 | routeIndex << 20 | methodIndex << 10 | status
-        let counter: CounterHandle
-        if let cached = self.requestCounters[key] {
-            counter = cached
+        let series: RequestSeries
+        if let cached = self.requestSeries[key] {
+            series = cached
         } else {
-            counter = self.shared.requests.bind([routeName, Self.methodNames[methodIndex], String(status)])
-            self.requestCounters[key] = counter
+            let routeName = route.map { listener.routeNames[$0] } ?? "_none"
+            let methodName = Self.methodNames[methodIndex]
+            series = RequestSeries(
+                counter: self.shared.requests.bind([routeName, methodName, String(status)]),
+                duration: self.shared.requestDuration.bind([routeName, methodName, Self.codeClass(status)])
+            )
+            self.requestSeries[key] = series
         }
-        counter.increment(shard: self.shard)
-        let durationKey = listener.index << 40 | routeIndex << 20 | methodIndex << 10 | status / 100
-        let duration: HistogramHandle
-        if let cached = self.requestDurations[durationKey] {
-            duration = cached
-        } else {
-            duration = self.shared.requestDuration.bind([
-                routeName, Self.methodNames[methodIndex], Self.codeClass(status),
-            ])
-            self.requestDurations[durationKey] = duration
-        }
-        duration.observe(seconds, shard: self.shard)
+        series.counter.increment(shard: self.shard)
+        series.duration.observe(seconds, shard: self.shard)
         let handles = self.shared.routes[listener.index][routeIndex]
         handles.overhead.observe(max(0, seconds - upstreamSeconds), shard: self.shard)
         handles.requestSize.observe(Double(requestBytes), shard: self.shard)
@@ -65,23 +59,18 @@ final class LoopMetrics {
     /// Records one upstream response (its last byte arrived, or the exchange ended after its head).
     func upstreamFinished(cluster: ClusterRuntime, endpoint: EndpointRuntime, status: Int, seconds: Double) {
         let key = endpoint.index << 10 | status
-        let counter: CounterHandle
-        if let cached = self.upstreamCounters[key] {
-            counter = cached
+        let series: RequestSeries
+        if let cached = self.upstreamSeries[key] {
+            series = cached
         } else {
-            counter = self.shared.upstreamRequests.bind([cluster.name, endpoint.name, String(status)])
-            self.upstreamCounters[key] = counter
+            series = RequestSeries(
+                counter: self.shared.upstreamRequests.bind([cluster.name, endpoint.name, String(status)]),
+                duration: self.shared.upstreamDuration.bind([cluster.name, Self.codeClass(status)])
+            )
+            self.upstreamSeries[key] = series
         }
-        counter.increment(shard: self.shard)
-        let durationKey = cluster.index << 4 | status / 100
-        let duration: HistogramHandle
-        if let cached = self.upstreamDurations[durationKey] {
-            duration = cached
-        } else {
-            duration = self.shared.upstreamDuration.bind([cluster.name, Self.codeClass(status)])
-            self.upstreamDurations[durationKey] = duration
-        }
-        duration.observe(seconds, shard: self.shard)
+        series.counter.increment(shard: self.shard)
+        series.duration.observe(seconds, shard: self.shard)
     }
 
     /// Counts a response the gateway produced itself.
@@ -140,3 +129,9 @@ final class LoopMetrics {
 
 @available(*, unavailable)
 extension LoopMetrics: Sendable {}
+
+/// A request counter and its duration histogram, bound together.
+struct RequestSeries {
+    let counter: CounterHandle
+    let duration: HistogramHandle
+}
