@@ -15,6 +15,8 @@ public struct GatewayConfig: Sendable, Equatable {
     public var drain: DrainConfig
     /// Logging settings.
     public var logging: LoggingConfig
+    /// Metric family settings: histogram buckets and series limits.
+    public var telemetry: TelemetryConfig
 
     public init(
         sourceFile: String = "<memory>",
@@ -22,7 +24,8 @@ public struct GatewayConfig: Sendable, Equatable {
         admin: AdminConfig = .init(),
         clusters: [ClusterConfig],
         drain: DrainConfig = .init(),
-        logging: LoggingConfig = .init()
+        logging: LoggingConfig = .init(),
+        telemetry: TelemetryConfig = .init()
     ) {
         self.sourceFile = sourceFile
         self.listeners = listeners
@@ -30,6 +33,7 @@ public struct GatewayConfig: Sendable, Equatable {
         self.clusters = clusters
         self.drain = drain
         self.logging = logging
+        self.telemetry = telemetry
     }
 }
 
@@ -274,5 +278,52 @@ public struct LoggingConfig: Sendable, Equatable {
     public init(level: String = "info", format: String = "auto") {
         self.level = level
         self.format = format
+    }
+}
+
+/// Metric family settings (the `telemetry` section).
+///
+/// Family names are those of the gateway's own families (``knownFamilies``); buckets apply to histogram families
+/// only (``knownHistogramFamilies``). Bucket bounds are finite and strictly increasing (`+Inf` is always added);
+/// limits are at least 1.
+public struct TelemetryConfig: Sendable, Equatable {
+    /// The series limit of a family with no override: 2000.
+    public static let defaultCardinalityLimit = 2000
+
+    /// Most series per family before new label sets fold into the family's `_other` series.
+    /// Key `cardinality_limit`, default 2000.
+    public var cardinalityLimit: Int
+    /// Per-family overrides, by family name. Key `families`, default none.
+    public var families: [String: TelemetryFamilyConfig]
+
+    public init(
+        cardinalityLimit: Int = TelemetryConfig.defaultCardinalityLimit,
+        families: [String: TelemetryFamilyConfig] = [:]
+    ) {
+        self.cardinalityLimit = cardinalityLimit
+        self.families = families
+    }
+
+    /// The series limit of family `name`: its override, else ``cardinalityLimit``.
+    public func cardinalityLimit(for name: String) -> Int {
+        self.families[name]?.cardinalityLimit ?? self.cardinalityLimit
+    }
+
+    /// The configured bucket bounds of histogram family `name`, or `nil` to keep the family's defaults.
+    public func buckets(for name: String) -> [Double]? {
+        self.families[name]?.buckets
+    }
+}
+
+/// Settings of one metric family (`telemetry.families.<name>`); `nil` keeps the default.
+public struct TelemetryFamilyConfig: Sendable, Equatable {
+    /// Histogram bucket upper bounds, finite and strictly increasing. Key `buckets`.
+    public var buckets: [Double]?
+    /// Most series of this family. Key `cardinality_limit`.
+    public var cardinalityLimit: Int?
+
+    public init(buckets: [Double]? = nil, cardinalityLimit: Int? = nil) {
+        self.buckets = buckets
+        self.cardinalityLimit = cardinalityLimit
     }
 }

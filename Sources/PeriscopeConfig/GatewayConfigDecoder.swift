@@ -1,8 +1,8 @@
 import Yams
 
-/// Reads the document root and the small top-level sections (`admin`, `drain`, `logging`).
+/// Reads the document root and the small top-level sections (`admin`, `drain`, `logging`, `telemetry`).
 enum GatewayConfigDecoder {
-    static let rootKeys = ["admin", "drain", "logging", "listeners", "clusters"]
+    static let rootKeys = ["admin", "drain", "logging", "telemetry", "listeners", "clusters"]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
     static let logFormats = ["auto", "text", "json"]
 
@@ -22,6 +22,9 @@ enum GatewayConfigDecoder {
         }
         if let logging = mapping["logging"]?.mapping(keys: ["level", "format"]) {
             config.logging = Self.logging(logging)
+        }
+        if let telemetry = mapping["telemetry"]?.mapping(keys: TelemetryDecoder.keys) {
+            config.telemetry = TelemetryDecoder.decode(telemetry)
         }
         if let listeners = mapping.required("listeners") {
             config.listeners = Self.nonEmptyList(listeners, what: "listener").map(ListenerDecoder.decode)

@@ -110,6 +110,23 @@ struct NodeReader {
         return value
     }
 
+    /// A decimal number such as `0.25`, `5` or `1e-3`; YAML's `.inf`, `-.inf` and `.nan` read as infinities and NaN
+    /// (callers that need a finite value check it).
+    func number() -> Double? {
+        guard let text = self.scalar(expected: "a number") else { return nil }
+        switch text.lowercased() {
+        case ".inf", "+.inf": return .infinity
+        case "-.inf": return -.infinity
+        case ".nan": return .nan
+        default: break
+        }
+        guard let value = Double(text) else {
+            self.error("expected a number, found '\(text)'")
+            return nil
+        }
+        return value
+    }
+
     /// A positive duration such as `10s` (see ``DurationParser``).
     func duration() -> Duration? {
         guard let text = self.scalar(expected: "a duration such as 10s") else { return nil }
@@ -182,6 +199,26 @@ struct NodeReader {
         }
         self.typeError(expected: "a string or a list of strings")
         return nil
+    }
+
+    /// The entries of a mapping whose keys are names chosen by the user (not a fixed schema), in file order, each
+    /// with the position of its key. Keys that are not plain strings are reported and left out.
+    func entries() -> [(key: String, keyMark: Mark?, value: NodeReader)]? {
+        guard case .mapping(let mapping) = self.node else {
+            self.typeError(expected: "a mapping")
+            return nil
+        }
+        var entries: [(key: String, keyMark: Mark?, value: NodeReader)] = []
+        for (keyNode, valueNode) in mapping {
+            guard case .scalar(let keyScalar) = keyNode else {
+                self.diagnostics.error(self.path, at: keyNode.mark, "mapping keys must be plain strings")
+                continue
+            }
+            let path = self.path.key(keyScalar.string)
+            let value = NodeReader(node: valueNode, path: path, diagnostics: self.diagnostics)
+            entries.append((keyScalar.string, keyNode.mark, value))
+        }
+        return entries
     }
 
     /// The node as a mapping whose allowed keys are `keys`; unknown keys are reported at once.

@@ -51,6 +51,7 @@ struct ShippedConfigTests {
         #expect(config.admin == AdminConfig())
         #expect(config.drain == DrainConfig())
         #expect(config.logging == LoggingConfig())
+        #expect(config.telemetry == TelemetryConfig())
     }
 
     @Test func defaultFileHasEveryKey() throws {
@@ -60,7 +61,8 @@ struct ShippedConfigTests {
             "name:", "timeouts:", "request_header:", "idle:", "limits:", "max_header_bytes:", "max_headers:",
             "max_body_bytes:", "routes:", "match:", "host:", "path:", "prefix:", "methods:", "cluster:",
             "idle_timeout:", "clusters:", "load_balancer:", "connect_timeout:", "endpoints:", "weight:", "pool:",
-            "max_connections_per_endpoint:", "max_pending:", "max_requests_per_connection:",
+            "max_connections_per_endpoint:", "max_pending:", "max_requests_per_connection:", "telemetry:",
+            "cardinality_limit:", "families:", "buckets:",
         ]
         for key in keys {
             #expect(text.contains(key), "Config/periscope.yaml does not mention \(key)")

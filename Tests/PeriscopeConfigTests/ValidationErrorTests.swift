@@ -58,7 +58,7 @@ struct ValidationErrorTests {
             keyPath: "metrics",
             marker: "metrics:",
             message: "unknown key 'metrics'",
-            hint: "allowed keys: admin, drain, logging, listeners, clusters"
+            hint: "allowed keys: admin, drain, logging, telemetry, listeners, clusters"
         ),
         InvalidCase(
             name: "wrong type: scalar for a list",
@@ -487,7 +487,7 @@ struct ValidationErrorTests {
         ),
     ]
 
-    @Test(arguments: Self.cases)
+    @Test(arguments: Self.cases + TelemetryConfigTests.invalidCases)
     func reportsError(_ testCase: InvalidCase) throws {
         let errors = Fixture.errors(testCase.yaml, file: "case.yaml")
         let matching = errors.filter { $0.keyPath == testCase.keyPath && $0.message.contains(testCase.message) }

@@ -31,6 +31,8 @@ public final class Gateway: Sendable {
         logger: Logger
     ) async throws {
         let metrics = GatewayMetrics(registry: registry, runtime: runtime)
+        // The config was loaded (and validated) just before the gateway is built from it.
+        metrics.recordConfigLoadSuccess()
         self.metrics = metrics
         self.runtime = runtime
         self.group = group

@@ -1,4 +1,5 @@
 import NIOHTTP1
+import PeriscopeConfig
 import PeriscopeTelemetry
 
 /// The proxy's metric families, registered once per process, with the label sets that are known at config
@@ -29,6 +30,8 @@ public final class GatewayMetrics: Sendable {
     let upstreamErrors: CounterFamily
     let endpointHealthy: GaugeFamily
     let drainState: GaugeFamily
+    let configLoads: CounterFamily
+    let configLastLoadSuccess: GaugeFamily
 
     /// Per listener, per route (index `routes.count` is the `_none` route).
     let routes: [[RouteHandles]]
@@ -38,69 +41,73 @@ public final class GatewayMetrics: Sendable {
     let endpoints: [EndpointHandles]
     /// Drain state handle (0 serving, 1 draining).
     let draining: GaugeHandle
+    /// Config load results and the time of the last success.
+    let configLoadHandles: ConfigLoadHandles
 
-    /// Registers the families and binds the handles for `runtime`.
+    /// Registers the families (with the settings of `runtime.config.telemetry`) and binds the handles for
+    /// `runtime`.
     public init(registry: MetricsRegistry, runtime: GatewayRuntime) {
         self.registry = registry
+        let configured = ConfiguredRegistry(registry: registry, telemetry: runtime.config.telemetry)
         let bytes = Buckets.exponential(start: 64, factor: 4, count: 10)
-        self.requests = registry.counter(
+        self.requests = configured.counter(
             name: "periscope_http_requests_total",
             help: "Requests answered, by route, method and status code.",
             labelNames: ["route", "method", "code"]
         )
-        self.requestDuration = registry.histogram(
+        self.requestDuration = configured.histogram(
             name: "periscope_http_request_duration_seconds",
             help: "Time from the request head to the last response byte, by route, method and status class.",
             labelNames: ["route", "method", "code_class"],
             unit: "seconds",
             exemplars: true
         )
-        self.overhead = registry.histogram(
+        self.overhead = configured.histogram(
             name: "periscope_http_gateway_overhead_seconds",
             help: "Time the gateway itself added: request duration minus the time spent waiting on the upstream.",
             labelNames: ["route"],
             unit: "seconds"
         )
-        self.requestSize = registry.histogram(
+        self.requestSize = configured.histogram(
             name: "periscope_http_request_size_bytes",
             help: "Request body sizes.",
             labelNames: ["route"],
             buckets: bytes,
             unit: "bytes"
         )
-        self.responseSize = registry.histogram(
+        self.responseSize = configured.histogram(
             name: "periscope_http_response_size_bytes",
             help: "Response body sizes.",
             labelNames: ["route"],
             buckets: bytes,
             unit: "bytes"
         )
-        self.inFlight = registry.gauge(
+        self.inFlight = configured.gauge(
             name: "periscope_http_requests_in_flight",
             help: "Requests received and not yet answered, by listener.",
             labelNames: ["listener"]
         )
-        self.connectionsActive = registry.gauge(
+        self.connectionsActive = configured.gauge(
             name: "periscope_downstream_connections_active",
             help: "Open client connections, by listener.",
             labelNames: ["listener"]
         )
-        self.connectionsTotal = registry.counter(
+        self.connectionsTotal = configured.counter(
             name: "periscope_downstream_connections_total",
             help: "Client connections accepted, by listener.",
             labelNames: ["listener"]
         )
-        self.localResponses = registry.counter(
+        self.localResponses = configured.counter(
             name: "periscope_http_local_responses_total",
             help: "Responses the gateway produced itself, by listener and reason (no_route, upstream_timeout, ...).",
             labelNames: ["listener", "reason"]
         )
-        self.upstreamRequests = registry.counter(
+        self.upstreamRequests = configured.counter(
             name: "periscope_upstream_requests_total",
             help: "Upstream responses received, by cluster, endpoint and status code.",
             labelNames: ["cluster", "endpoint", "code"]
         )
-        self.upstreamDuration = registry.histogram(
+        self.upstreamDuration = configured.histogram(
             name: "periscope_upstream_request_duration_seconds",
             help:
                 "Time from the first request byte sent upstream to the last response byte, by cluster and status class.",
@@ -108,43 +115,54 @@ public final class GatewayMetrics: Sendable {
             unit: "seconds",
             exemplars: true
         )
-        self.upstreamConnectDuration = registry.histogram(
+        self.upstreamConnectDuration = configured.histogram(
             name: "periscope_upstream_connect_duration_seconds",
             help: "Time to establish TCP connections to upstream endpoints.",
             labelNames: ["cluster", "endpoint"],
             unit: "seconds"
         )
-        self.upstreamConnectionsActive = registry.gauge(
+        self.upstreamConnectionsActive = configured.gauge(
             name: "periscope_upstream_connections_active",
             help: "Open upstream connections (busy and idle), by cluster and endpoint.",
             labelNames: ["cluster", "endpoint"]
         )
-        self.upstreamConnectionsCreated = registry.counter(
+        self.upstreamConnectionsCreated = configured.counter(
             name: "periscope_upstream_connections_created_total",
             help: "Upstream connections established.",
             labelNames: ["cluster", "endpoint"]
         )
-        self.upstreamConnectionsClosed = registry.counter(
+        self.upstreamConnectionsClosed = configured.counter(
             name: "periscope_upstream_connections_closed_total",
             help:
                 "Upstream connections closed, by reason (remote, idle_timeout, max_requests, not_reusable, aborted, shutdown).",
             labelNames: ["cluster", "endpoint", "reason"]
         )
-        self.upstreamErrors = registry.counter(
+        self.upstreamErrors = configured.counter(
             name: "periscope_upstream_errors_total",
             help: "Upstream failures by kind (connect_refused, connect_timeout, reset, timeout, protocol).",
             labelNames: ["cluster", "endpoint", "kind"]
         )
-        self.endpointHealthy = registry.gauge(
+        self.endpointHealthy = configured.gauge(
             name: "periscope_upstream_endpoint_healthy",
             help: "1 when the endpoint is in rotation, 0 when it is out.",
             labelNames: ["cluster", "endpoint"]
         )
-        self.drainState = registry.gauge(
+        self.drainState = configured.gauge(
             name: "periscope_drain_active",
             help: "1 while the gateway drains (readiness fails), 0 while it serves."
         )
         self.draining = self.drainState.bind()
+        self.configLoads = configured.counter(
+            name: "periscope_config_loads_total",
+            help: "Configuration loads, by result (success, failure).",
+            labelNames: ["result"]
+        )
+        self.configLastLoadSuccess = configured.gauge(
+            name: "periscope_config_last_load_success_timestamp_seconds",
+            help: "When the configuration in use was loaded, in seconds since the Unix epoch.",
+            unit: "seconds"
+        )
+        self.configLoadHandles = ConfigLoadHandles(loads: self.configLoads, lastSuccess: self.configLastLoadSuccess)
 
         let overhead = self.overhead
         let requestSize = self.requestSize

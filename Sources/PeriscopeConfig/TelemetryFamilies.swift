@@ -1,0 +1,38 @@
+extension TelemetryConfig {
+    /// Every metric family `telemetry.families` may configure: the gateway's own families, in registration order.
+    ///
+    /// The gateway registers these (PeriscopeGateway's `GatewayMetrics`); a test there keeps the two lists in sync.
+    /// Families registered elsewhere (`process_*`, `periscope_build_info`, the overflow counter) take no settings.
+    public static let knownFamilies: [String] = [
+        "periscope_http_requests_total",
+        "periscope_http_request_duration_seconds",
+        "periscope_http_gateway_overhead_seconds",
+        "periscope_http_request_size_bytes",
+        "periscope_http_response_size_bytes",
+        "periscope_http_requests_in_flight",
+        "periscope_downstream_connections_active",
+        "periscope_downstream_connections_total",
+        "periscope_http_local_responses_total",
+        "periscope_upstream_requests_total",
+        "periscope_upstream_request_duration_seconds",
+        "periscope_upstream_connect_duration_seconds",
+        "periscope_upstream_connections_active",
+        "periscope_upstream_connections_created_total",
+        "periscope_upstream_connections_closed_total",
+        "periscope_upstream_errors_total",
+        "periscope_upstream_endpoint_healthy",
+        "periscope_drain_active",
+        "periscope_config_loads_total",
+        "periscope_config_last_load_success_timestamp_seconds",
+    ]
+
+    /// The histogram families among ``knownFamilies``: the only ones that take `buckets`.
+    public static let knownHistogramFamilies: [String] = [
+        "periscope_http_request_duration_seconds",
+        "periscope_http_gateway_overhead_seconds",
+        "periscope_http_request_size_bytes",
+        "periscope_http_response_size_bytes",
+        "periscope_upstream_request_duration_seconds",
+        "periscope_upstream_connect_duration_seconds",
+    ]
+}
