@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         .executableTarget(
@@ -65,7 +66,10 @@ let package = Package(
         ),
         .target(
             name: "PeriscopeTelemetry",
-            dependencies: [.product(name: "Atomics", package: "swift-atomics")],
+            dependencies: [
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -100,6 +104,7 @@ let package = Package(
             name: "PeriscopeGatewayTests",
             dependencies: [
                 "PeriscopeGateway",
+                "PeriscopeTelemetry",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -108,7 +113,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PeriscopeTelemetryTests",
-            dependencies: ["PeriscopeTelemetry"],
+            dependencies: [
+                "PeriscopeTelemetry",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -48,6 +48,7 @@ enum GatewayProcess {
         let adminGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let state = GatewayState()
         let registry = MetricsRegistry(eventLoopCount: self.threadCount)
+        bootstrapSwiftMetrics(registry: registry, onConflict: { logger.warning("\($0)") })
         let gateway = try await Gateway(
             runtime: GatewayRuntime(config: config),
             group: group,

@@ -172,21 +172,45 @@ public final class MetricsRegistry: Sendable {
         make: (_ shardCount: Int, _ overflow: OverflowCounter?) -> Family
     ) -> Family {
         descriptor.validate()
-        return self.state.withLockedValue { state in
+        switch self.registerIfCompatible(descriptor, make: make) {
+        case .success(let family): return family
+        case .failure(let conflict): preconditionFailure(conflict.description)
+        }
+    }
+
+    /// Registers a family from a valid `descriptor`, or returns the identical existing one, like the public
+    /// registration calls — but returns a clash with another definition as a failure instead of trapping. For
+    /// families whose names come from outside the program (the swift-metrics backend).
+    func registerIfCompatible<Family: RegisteredFamily>(
+        _ descriptor: FamilyDescriptor,
+        make: (_ shardCount: Int, _ overflow: OverflowCounter?) -> Family
+    ) -> Result<Family, RegistrationConflict> {
+        self.state.withLockedValue { state in
             if let existing = state.byName[descriptor.name] {
-                precondition(
-                    existing.descriptor == descriptor,
-                    "metric '\(descriptor.name)' registered twice with different definitions: "
-                        + "\(existing.descriptor) vs \(descriptor)"
-                )
-                guard let family = existing as? Family else {
-                    preconditionFailure("metric '\(descriptor.name)' is registered as another kind")
+                guard existing.descriptor == descriptor else {
+                    return .failure(
+                        RegistrationConflict(
+                            description: "metric '\(descriptor.name)' registered twice with different definitions: "
+                                + "\(existing.descriptor) vs \(descriptor)"
+                        )
+                    )
                 }
-                return family
+                guard let family = existing as? Family else {
+                    return .failure(
+                        RegistrationConflict(
+                            description: "metric '\(descriptor.name)' is registered as another kind"
+                        )
+                    )
+                }
+                return .success(family)
             }
             for claimed in descriptor.claimedNames {
                 if let owner = state.claimedNames[claimed] {
-                    preconditionFailure("metric '\(descriptor.name)' clashes with '\(owner)' on the name '\(claimed)'")
+                    return .failure(
+                        RegistrationConflict(
+                            description: "metric '\(descriptor.name)' clashes with '\(owner)' on the name '\(claimed)'"
+                        )
+                    )
                 }
             }
             // Bind the family's overflow counter now (at 0) so recording an overflow never needs a lookup.
@@ -203,7 +227,7 @@ public final class MetricsRegistry: Sendable {
             for claimed in descriptor.claimedNames {
                 state.claimedNames[claimed] = descriptor.name
             }
-            return family
+            return .success(family)
         }
     }
 
@@ -270,4 +294,10 @@ public final class MetricsRegistry: Sendable {
 struct OverflowCounter: Sendable {
     let family: CounterFamily
     let handle: CounterHandle
+}
+
+/// Why a family could not be registered: its name (or one of the sample names it would emit) is taken by a
+/// different definition.
+struct RegistrationConflict: Error, CustomStringConvertible {
+    let description: String
 }
