@@ -148,5 +148,28 @@ extension EndToEnd {
                 #expect(upstreams.values.allSatisfy { $0.requestCount == 0 })
             }
         }
+
+        @Test("a 404 with a small body keeps the connection (the body is dropped); a chunked one closes it")
+        func notFoundWithBody() async throws {
+            try await self.withRoutedGateway { upstreams, port in
+                let client = try await RawClient.connect(port: port)
+                defer { client.close() }
+                try await client.send("POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world")
+                let first = try await client.readResponse()
+                #expect(first.status == 404)
+                #expect(first.header("connection") == nil)
+                try await client.send("GET /read HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(try await client.readResponse().status == 200)
+                #expect(upstreams["get-only"]?.requests.map(\.uri) == ["/read"])
+
+                let chunked = try await RawClient.connect(port: port)
+                defer { chunked.close() }
+                try await chunked.send(
+                    "POST /nowhere HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
+                let response = try await chunked.readResponse()
+                #expect(response.status == 404)
+                #expect(response.header("connection") == "close")
+            }
+        }
     }
 }

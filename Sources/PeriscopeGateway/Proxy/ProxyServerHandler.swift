@@ -24,6 +24,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case closed
     }
 
+    /// Largest request body dropped (rather than closing the connection) after a 404/405.
+    private static let discardableBody: Int64 = 64 * 1024
+
     /// Most request parts queued behind the current exchange before reads are held.
     private static let pipelineQueueLimit = 16
 
@@ -293,14 +296,18 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if facts.unsupportedExpectation {
             return self.respondLocally(.expectationFailed, close: hasBody)
         }
+        // A rejected request's small, length-delimited body is read and dropped so the connection stays
+        // usable; anything else (chunked, large, or waiting for 100-continue) ends the connection.
+        let mustClose =
+            hasBody && (facts.isChunked || facts.expectsContinue || (facts.contentLength ?? 0) > Self.discardableBody)
         let route: RouteRuntime
         switch self.listener.router.match(host: facts.host, target: head.uri, method: head.method) {
         case .matched(let matched):
             route = matched
         case .notFound:
-            return self.respondLocally(.notFound(method: head.method, target: head.uri), close: hasBody)
+            return self.respondLocally(.notFound(method: head.method, target: head.uri), close: mustClose)
         case .methodNotAllowed(let allowed):
-            return self.respondLocally(.methodNotAllowed(allowed), close: hasBody)
+            return self.respondLocally(.methodNotAllowed(allowed), close: mustClose)
         }
         self.route = route
         if let limit = route.maxBodyBytes, let length = facts.contentLength, length > limit {
