@@ -40,11 +40,10 @@ public final class CounterFamily: RegisteredFamily {
     /// (every label `_other`) and `periscope_metric_series_overflow_total{metric="<name>"}` counts the call.
     public func bind(_ labelValues: [String] = []) -> CounterHandle {
         let name = self.descriptor.name
-        let binding = self.table.bind(labelValues) { ExpositionText.singleSampleText(name: name, labelPairs: $0) }
-        if binding.rejected {
-            self.overflowCounter?.handle.increment()
+        let cells = self.table.bind(labelValues, countingOverflowIn: self.overflowCounter) {
+            ExpositionText.singleSampleText(name: name, labelPairs: $0)
         }
-        return CounterHandle(cells: binding.cells, loopShardCount: self.loopShardCount)
+        return CounterHandle(cells: cells, loopShardCount: self.loopShardCount)
     }
 
     func render(format: ExpositionFormat, into out: inout [UInt8]) {

@@ -36,11 +36,10 @@ public final class GaugeFamily: RegisteredFamily {
     /// limit, the overflow series (see ``CounterFamily/bind(_:)``). Takes a lock: not for a per-event path.
     public func bind(_ labelValues: [String] = []) -> GaugeHandle {
         let name = self.descriptor.name
-        let binding = self.table.bind(labelValues) { ExpositionText.singleSampleText(name: name, labelPairs: $0) }
-        if binding.rejected {
-            self.overflowCounter?.handle.increment()
+        let cells = self.table.bind(labelValues, countingOverflowIn: self.overflowCounter) {
+            ExpositionText.singleSampleText(name: name, labelPairs: $0)
         }
-        return GaugeHandle(cells: binding.cells, loopShardCount: self.loopShardCount)
+        return GaugeHandle(cells: cells, loopShardCount: self.loopShardCount)
     }
 
     func render(format: ExpositionFormat, into out: inout [UInt8]) {

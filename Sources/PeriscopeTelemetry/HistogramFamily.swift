@@ -65,7 +65,7 @@ public final class HistogramFamily: RegisteredFamily, @unchecked Sendable {
     /// limit, the overflow series (see ``CounterFamily/bind(_:)``). Takes a lock: not for a per-event path.
     public func bind(_ labelValues: [String] = []) -> HistogramHandle {
         let name = self.descriptor.name
-        let binding = self.table.bind(labelValues) { pairs in
+        let cells = self.table.bind(labelValues, countingOverflowIn: self.overflowCounter) { pairs in
             // One buffer, three prefixes: `name_bucket{pairs,` | `name_sum{pairs} ` | `name_count{pairs} `.
             var text = Array("\(name)_bucket{".utf8)
             text.append(contentsOf: pairs)
@@ -80,10 +80,7 @@ public final class HistogramFamily: RegisteredFamily, @unchecked Sendable {
             text.append(UInt8(ascii: " "))
             return (text, (sumStart, countStart))
         }
-        if binding.rejected {
-            self.overflowCounter?.handle.increment()
-        }
-        return self.handle(binding.cells)
+        return self.handle(cells)
     }
 
     private func handle(_ cells: SeriesCells) -> HistogramHandle {

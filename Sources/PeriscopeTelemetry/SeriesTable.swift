@@ -51,6 +51,19 @@ final class SeriesTable: Sendable {
         self.state = LockedBox(State(storage: storage))
     }
 
+    /// ``bind(_:makeText:)``, plus one count on the family's overflow counter when the label set was folded into `_other`.
+    func bind(
+        _ labelValues: [String],
+        countingOverflowIn overflow: OverflowCounter?,
+        makeText: ([UInt8]) -> ([UInt8], (Int, Int))
+    ) -> SeriesCells {
+        let binding = self.bind(labelValues, makeText: makeText)
+        if binding.rejected {
+            overflow?.handle.increment()
+        }
+        return binding.cells
+    }
+
     /// Returns the cells of the series with `labelValues`, creating it if needed.
     ///
     /// - Label values equal to the overflow key (every value `_other`) name the overflow series; binding them does
