@@ -253,7 +253,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Records the finished (or abandoned) exchange once: in-flight, request count, durations and sizes.
-    private func recordExchange() {
+    private func recordExchange(now: NIODeadline = .now()) {
         guard self.exchangeOpen else { return }
         self.exchangeOpen = false
         let metrics = self.loop.metrics
@@ -265,7 +265,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             route: self.route?.index,
             method: self.requestMethod,
             status: self.responseStatus,
-            seconds: Double((NIODeadline.now() - self.requestStart).nanoseconds) / 1e9,
+            seconds: Double((now - self.requestStart).nanoseconds) / 1e9,
             upstreamSeconds: self.upstreamSeconds,
             requestBytes: self.requestBodyBytes,
             responseBytes: self.responseBodyBytes
@@ -483,8 +483,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Both halves are done: give the upstream back and move on to the next request.
-    private func finishExchange() {
-        self.recordExchange()
+    /// - Parameter now: the current time, when the caller already read the clock.
+    private func finishExchange(now: NIODeadline = .now()) {
+        self.recordExchange(now: now)
         if let upstream = self.upstream, let pool = self.pool {
             self.upstream = nil
             pool.release(upstream, reusable: self.upstreamKeepAlive && self.requestComplete && self.responseComplete)
@@ -498,7 +499,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         self.phase = .idle
-        self.idleSince = .now()
+        self.idleSince = now
         self.headerStartedAt = nil
         self.ensureTimer(by: self.idleSince + self.listener.idleTimeout)
         while self.phase == .idle || (self.phase != .closed && !self.requestComplete),
@@ -677,8 +678,9 @@ extension ProxyServerHandler: UpstreamDelegate {
                 break  // A body where none may be: dropped, as the decoder should never produce one.
             }
         case .end(let trailers):
+            let now = NIODeadline.now()
             if let start = self.upstreamStart, let pool = self.pool {
-                self.upstreamSeconds = Double((NIODeadline.now() - start).nanoseconds) / 1e9
+                self.upstreamSeconds = Double((now - start).nanoseconds) / 1e9
                 self.loop.metrics.upstreamFinished(
                     cluster: pool.cluster,
                     endpoint: pool.endpoint,
@@ -692,7 +694,7 @@ extension ProxyServerHandler: UpstreamDelegate {
                 self.closeAfterExchange = true
             }
             self.writeResponseEnd(trailers)
-            self.finishExchange()
+            self.finishExchange(now: now)
         }
     }
 
