@@ -4,8 +4,8 @@
 #   Scripts/install-system-deps.sh [--for demo|test|bench]
 #
 #   demo   basics only: curl, ca-certificates (default)
-#   test   what the test suite drives today: curl, procps, prometheus (later issues add
-#          alertmanager, protoc-c and libprotobuf-c, python3-venv as their tests start them)
+#   test   what the test suite drives today: curl, procps, prometheus, prometheus-alertmanager (later issues add
+#          protoc-c and libprotobuf-c, python3-venv as their tests start them)
 #   bench  what Scripts/bench-proxy.sh drives: nginx, wrk, procps
 #
 # Idempotent: every package is checked with dpkg first; `apt-get update` runs at most once and only
@@ -45,7 +45,7 @@ base=(curl ca-certificates)
 case "$purpose" in
     demo) wanted=("${base[@]}") ;;
     test)
-        wanted=("${base[@]}" procps prometheus)
+        wanted=("${base[@]}" procps prometheus prometheus-alertmanager)
         ;;
     bench) wanted=("${base[@]}" nginx wrk procps) ;;
     *)

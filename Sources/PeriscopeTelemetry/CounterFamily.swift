@@ -46,16 +46,29 @@ public final class CounterFamily: RegisteredFamily {
         return CounterHandle(cells: cells, loopShardCount: self.loopShardCount)
     }
 
+    /// The series' integer and fractional parts, summed over the shards.
+    private func read(_ series: BoundSeries) -> (integer: UInt64, fraction: Double) {
+        var integer: UInt64 = 0
+        var fraction = 0.0
+        for shard in 0...self.loopShardCount {
+            integer &+= series.cells.cell(CounterHandle.integerCell, shard: shard).load()
+            fraction += Double(bitPattern: series.cells.cell(CounterHandle.doubleCell, shard: shard).load())
+        }
+        return (integer, fraction)
+    }
+
+    func snapshot() -> MetricFamilySnapshot {
+        let series = self.table.snapshot().map { series in
+            let (integer, fraction) = self.read(series)
+            return MetricSeriesSnapshot(labelValues: series.labelValues, value: Double(integer) + fraction)
+        }
+        return MetricFamilySnapshot(self.descriptor, series: series)
+    }
+
     func render(format: ExpositionFormat, into out: inout [UInt8]) {
         out.append(contentsOf: self.metadata[format])
-        let shardCount = self.loopShardCount + 1
         for series in self.table.snapshot() {
-            var integer: UInt64 = 0
-            var fraction = 0.0
-            for shard in 0..<shardCount {
-                integer &+= series.cells.cell(CounterHandle.integerCell, shard: shard).load()
-                fraction += Double(bitPattern: series.cells.cell(CounterHandle.doubleCell, shard: shard).load())
-            }
+            let (integer, fraction) = self.read(series)
             out.append(contentsOf: series.text)
             if fraction.bitPattern == 0 {
                 ExpositionText.appendDecimal(integer, to: &out)

@@ -42,6 +42,15 @@ public final class GaugeFamily: RegisteredFamily {
         return GaugeHandle(cells: cells, loopShardCount: self.loopShardCount)
     }
 
+    func snapshot() -> MetricFamilySnapshot {
+        let series = self.table.snapshot().map { series in
+            let handle = GaugeHandle(cells: series.cells, loopShardCount: self.loopShardCount)
+            let value = Double(bitPattern: handle.base.load()) + Double(handle.currentDelta())
+            return MetricSeriesSnapshot(labelValues: series.labelValues, value: value)
+        }
+        return MetricFamilySnapshot(self.descriptor, series: series)
+    }
+
     func render(format: ExpositionFormat, into out: inout [UInt8]) {
         out.append(contentsOf: self.metadata[format])
         for series in self.table.snapshot() {

@@ -92,6 +92,35 @@ public final class HistogramFamily: RegisteredFamily, @unchecked Sendable {
         )
     }
 
+    /// Reads each bucket cell of `entry` exactly once into `counts` (per bucket, not cumulative; `+Inf` last) and
+    /// returns the sum. `_count` is derived from these same reads, so it always equals `+Inf`.
+    private func read(_ entry: BoundSeries, into counts: inout [UInt64]) -> Double {
+        let bucketCount = self.descriptor.buckets.count + 1
+        for index in 0..<bucketCount { counts[index] = 0 }
+        var sum = 0.0
+        for shard in 0...self.loopShardCount {
+            for index in 0..<bucketCount {
+                counts[index] &+= entry.cells.cell(index, shard: shard).load()
+            }
+            sum += Double(bitPattern: entry.cells.cell(bucketCount, shard: shard).load())
+        }
+        return sum
+    }
+
+    func snapshot() -> MetricFamilySnapshot {
+        var counts = [UInt64](repeating: 0, count: self.descriptor.buckets.count + 1)
+        let series = self.table.snapshot().map { entry in
+            let sum = self.read(entry, into: &counts)
+            var cumulative: UInt64 = 0
+            let buckets = counts.map { count in
+                cumulative &+= count
+                return cumulative
+            }
+            return MetricSeriesSnapshot(labelValues: entry.labelValues, value: sum, cumulativeBuckets: buckets)
+        }
+        return MetricFamilySnapshot(self.descriptor, series: series)
+    }
+
     func render(format: ExpositionFormat, into out: inout [UInt8]) {
         out.append(contentsOf: self.metadata[format])
         let series = self.table.snapshot()
@@ -102,15 +131,7 @@ public final class HistogramFamily: RegisteredFamily, @unchecked Sendable {
         let exposesSum = format == .prometheusText || (self.descriptor.buckets.first ?? 0) >= 0
         var counts = [UInt64](repeating: 0, count: bucketCount)
         for entry in series {
-            // Read each cell exactly once; `_count` is derived from these same reads, so it always equals `+Inf`.
-            for index in 0..<bucketCount { counts[index] = 0 }
-            var sum = 0.0
-            for shard in 0...self.loopShardCount {
-                for index in 0..<bucketCount {
-                    counts[index] &+= entry.cells.cell(index, shard: shard).load()
-                }
-                sum += Double(bitPattern: entry.cells.cell(bucketCount, shard: shard).load())
-            }
+            let sum = self.read(entry, into: &counts)
             let bucketPrefix = entry.text[..<entry.splits.0]
             var cumulative: UInt64 = 0
             for index in 0..<bucketCount {

@@ -37,6 +37,8 @@ public final class MetricsRegistry: Sendable {
         var claimedNames: [String: String] = [:]
         /// Collectors by name, in registration order, run at the start of every render.
         var collectors: [(name: String, collect: @Sendable () -> Void)] = []
+        /// Sources of families whose label names vary per series (`ALERTS`), rendered after the registry's own.
+        var appenders: [(name: String, append: ExpositionAppender)] = []
     }
 
     private let state: LockedBox<State>
@@ -251,6 +253,21 @@ public final class MetricsRegistry: Sendable {
         }
     }
 
+    /// Registers a source of extra exposition text, for families the registry cannot hold because their label
+    /// names vary per series (`ALERTS`, `ALERTS_FOR_STATE`). `append` writes complete families (metadata and
+    /// samples) in the given format; it runs on the rendering thread, after the registry's own families, and must
+    /// be thread-safe.
+    ///
+    /// - Returns: `true` if registered, `false` if `name` already had an appender.
+    @discardableResult
+    public func registerExpositionAppender(named name: String, _ append: @escaping ExpositionAppender) -> Bool {
+        self.state.withLockedValue { state in
+            guard !state.appenders.contains(where: { $0.name == name }) else { return false }
+            state.appenders.append((name, append))
+            return true
+        }
+    }
+
     /// Runs every registered collector (see ``registerCollector(named:_:)``). ``render(format:into:)`` calls it;
     /// readers other than the exposition (an exporter, a rule evaluator) call it before they read handles.
     public func collect() {
@@ -276,9 +293,21 @@ public final class MetricsRegistry: Sendable {
             family.render(format: format, into: &buffer)
         }
         self.overflowFamily.render(format: format, into: &buffer)
+        for appender in self.state.withLockedValue({ $0.appenders }) {
+            appender.append(format, &buffer)
+        }
         if format == .openMetrics {
             buffer.append(contentsOf: "# EOF\n".utf8)
         }
+    }
+
+    /// The current values of every family, in registration order and then the registry's overflow counter. Runs
+    /// the registered collectors first. Safe from any thread while others record; reads each cell once, as
+    /// ``render(format:into:)`` does.
+    public func snapshot() -> [MetricFamilySnapshot] {
+        self.collect()
+        let families = self.state.withLockedValue { $0.ordered }
+        return families.map { $0.snapshot() } + [self.overflowFamily.snapshot()]
     }
 
     /// The exposition of every family in `format` (see ``render(format:into:)``).
@@ -288,6 +317,10 @@ public final class MetricsRegistry: Sendable {
         return buffer
     }
 }
+
+/// Writes complete families in a format to the end of an exposition (see
+/// ``MetricsRegistry/registerExpositionAppender(named:_:)``).
+public typealias ExpositionAppender = @Sendable (ExpositionFormat, inout [UInt8]) -> Void
 
 /// A family's series of `periscope_metric_series_overflow_total`, with the family that owns its cells: a family
 /// object that outlives its registry still counts overflows into memory that is alive.

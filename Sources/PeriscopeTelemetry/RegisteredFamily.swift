@@ -3,6 +3,8 @@ protocol RegisteredFamily: AnyObject, Sendable {
     var descriptor: FamilyDescriptor { get }
     /// Appends the family's metadata lines and samples in `format`.
     func render(format: ExpositionFormat, into out: inout [UInt8])
+    /// The family's current values (see ``MetricsRegistry/snapshot()``).
+    func snapshot() -> MetricFamilySnapshot
 }
 
 /// A family's metadata lines, rendered once at registration for each format.

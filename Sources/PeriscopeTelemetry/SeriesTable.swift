@@ -1,6 +1,8 @@
 /// One bound series as the renderer sees it: immutable once created.
 struct BoundSeries {
     let cells: SeriesCells
+    /// The label values, one per label name (`_other` for every name in the overflow series).
+    let labelValues: [String]
     /// Pre-rendered sample-line prefixes (see the family that made them), escaped once at bind time.
     let text: [UInt8]
     /// Split points inside `text` for families that pre-render more than one prefix (histograms).
@@ -111,7 +113,7 @@ final class SeriesTable: Sendable {
         let (text, splits) = makeText(pairs)
         let cells = state.storage.allocateSeries()
         state.lookup[labelValues] = state.series.count
-        state.series.append(BoundSeries(cells: cells, text: text, splits: splits))
+        state.series.append(BoundSeries(cells: cells, labelValues: labelValues, text: text, splits: splits))
         return cells
     }
 
