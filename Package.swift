@@ -73,6 +73,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PeriscopeAlerting",
+            dependencies: [
+                "PeriscopeConfig",
+                "PeriscopeTelemetry",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            exclude: ["PromQL/Syntax", "PromQL/Engine", "Template"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PeriscopeDemo",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -17,6 +17,8 @@ public struct GatewayConfig: Sendable, Equatable {
     public var logging: LoggingConfig
     /// Metric family settings: histogram buckets and series limits.
     public var telemetry: TelemetryConfig
+    /// Rule files evaluated in the process and their Alertmanagers.
+    public var rules: RulesConfig
 
     public init(
         sourceFile: String = "<memory>",
@@ -25,7 +27,8 @@ public struct GatewayConfig: Sendable, Equatable {
         clusters: [ClusterConfig],
         drain: DrainConfig = .init(),
         logging: LoggingConfig = .init(),
-        telemetry: TelemetryConfig = .init()
+        telemetry: TelemetryConfig = .init(),
+        rules: RulesConfig = .init()
     ) {
         self.sourceFile = sourceFile
         self.listeners = listeners
@@ -34,6 +37,7 @@ public struct GatewayConfig: Sendable, Equatable {
         self.drain = drain
         self.logging = logging
         self.telemetry = telemetry
+        self.rules = rules
     }
 }
 

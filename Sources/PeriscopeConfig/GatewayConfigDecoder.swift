@@ -2,7 +2,7 @@ import Yams
 
 /// Reads the document root and the small top-level sections (`admin`, `drain`, `logging`, `telemetry`).
 enum GatewayConfigDecoder {
-    static let rootKeys = ["admin", "drain", "logging", "telemetry", "listeners", "clusters"]
+    static let rootKeys = ["admin", "drain", "logging", "telemetry", "rules", "listeners", "clusters"]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
     static let logFormats = ["auto", "text", "json"]
 
@@ -25,6 +25,9 @@ enum GatewayConfigDecoder {
         }
         if let telemetry = mapping["telemetry"]?.mapping(keys: TelemetryDecoder.keys) {
             config.telemetry = TelemetryDecoder.decode(telemetry)
+        }
+        if let rules = mapping["rules"]?.mapping(keys: RulesDecoder.keys) {
+            config.rules = RulesDecoder.decode(rules)
         }
         if let listeners = mapping.required("listeners") {
             config.listeners = Self.nonEmptyList(listeners, what: "listener").map(ListenerDecoder.decode)
