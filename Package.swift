@@ -33,6 +33,7 @@ let package = Package(
                 "PeriscopeAdmin",
                 "PeriscopeDemo",
                 "PeriscopeTelemetry",
+                "PeriscopeAlerting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -101,6 +102,7 @@ let package = Package(
             name: "PeriscopeAdmin",
             dependencies: [
                 "PeriscopeGateway",
+                "PeriscopeAlerting",
                 "PeriscopeTelemetry",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,11 +1,12 @@
 import ArgumentParser
+import PeriscopeAlerting
 import PeriscopeConfig
 
 /// `periscope check --config FILE`: validates a config and prints every error.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Validate a config file; prints every error with its file, line and key path."
+        abstract: "Validate a config file and the rule files it names; prints every error with file, line and key path."
     )
 
     @Option(name: .shortAndLong, help: "The YAML config file.")
@@ -14,9 +15,19 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let loaded = try loadConfigOrExit(self.config)
         let routes = loaded.listeners.reduce(0) { $0 + $1.routes.count }
+        let ruleFiles: [RuleFile]
+        do {
+            ruleFiles = try RuleManager.load(loaded.rules, configDirectory: loaded.directory)
+        } catch {
+            printErrors(error)
+            throw ExitCode(1)
+        }
+        let groups = ruleFiles.reduce(0) { $0 + $1.groups.count }
+        let rules = ruleFiles.reduce(0) { $0 + $1.groups.reduce(0) { $0 + $1.rules.count } }
         print(
             "\(self.config): ok (\(loaded.listeners.count) listener(s), \(routes) route(s), "
-                + "\(loaded.clusters.count) cluster(s))"
+                + "\(loaded.clusters.count) cluster(s), \(ruleFiles.count) rule file(s), \(groups) group(s), "
+                + "\(rules) rule(s))"
         )
     }
 }

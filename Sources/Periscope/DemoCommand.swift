@@ -81,6 +81,8 @@ struct DemoCommand: AsyncParsableCommand {
                                                   curl -i http://\(host):\(listener.port)/api/orders   (fails ~10% with 503)
                                                   curl -i http://\(host):\(listener.port)/api/search   (slow: p99 ~300ms)
               admin     http://\(admin):  curl http://\(admin)/readyz?verbose   curl http://\(admin)/livez?verbose
+              alerts    curl http://\(admin)/api/v1/alerts   (the orders error-ratio alert fires within a minute)
+                        curl http://\(admin)/api/v1/rules
               drain     curl -X POST http://\(admin)/drain   (or Ctrl-C)
               traffic   \(traffic ? "built-in generator running (--no-traffic to turn it off)" : "off")
 

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PeriscopeAdmin
+import PeriscopeAlerting
 import PeriscopeConfig
 import PeriscopeGateway
 import PeriscopeTelemetry
@@ -56,6 +57,8 @@ enum GatewayProcess {
             registry: registry,
             logger: logger
         )
+        let rulesGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let rules = try self.ruleManager(config: config, registry: registry, eventLoop: rulesGroup.next(), logger: logger)
         let trigger = DrainTrigger()
         let admin = AdminServer(
             address: config.admin.address,
@@ -63,6 +66,7 @@ enum GatewayProcess {
             gatewayLoops: Array(group.makeIterator()),
             state: state,
             registry: registry,
+            rules: rules,
             logger: logger,
             onDrain: { trigger.fire() }
         )
@@ -73,6 +77,9 @@ enum GatewayProcess {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: AdminService(server: admin))
         ]
+        if let rules {
+            services.append(.init(service: RulesService(manager: rules)))
+        }
         for extra in extraServices {
             services.append(.init(service: extra))
         }
@@ -93,6 +100,29 @@ enum GatewayProcess {
         try await serviceGroup.run()
         try? await group.shutdownGracefully()
         try? await adminGroup.shutdownGracefully()
+        try? await rulesGroup.shutdownGracefully()
         logger.info("stopped")
+    }
+
+    /// The rule evaluator when the config names rule files; exits with every error when they do not load.
+    static func ruleManager(
+        config: GatewayConfig,
+        registry: MetricsRegistry,
+        eventLoop: any EventLoop,
+        logger: Logger
+    ) throws -> RuleManager? {
+        guard !config.rules.files.isEmpty else { return nil }
+        do {
+            return try RuleManager(
+                config: config.rules,
+                configDirectory: config.directory,
+                registry: registry,
+                eventLoop: eventLoop,
+                logger: logger
+            )
+        } catch let errors as ConfigErrors {
+            printErrors(errors)
+            throw ExitCode(1)
+        }
     }
 }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import PeriscopeAlerting
 import PeriscopeGateway
 import PeriscopeTelemetry
 
@@ -68,9 +69,19 @@ final class AdminHandler: ChannelInboundHandler, RemovableChannelHandler {
                 return self.respond(context, head, .methodNotAllowed, "method not allowed\n", allow: "GET, HEAD")
             }
             self.serveMetrics(head, context: context)
+        case "/api/v1/rules", "/api/v1/alerts":
+            guard head.method == .GET || head.method == .HEAD else {
+                return self.respond(context, head, .methodNotAllowed, "method not allowed\n", allow: "GET, HEAD")
+            }
+            self.serveRulesAPI(path, query: query, head, context: context)
         case "/":
             self.respond(
-                context, head, .ok, "periscope admin: /metrics /livez /readyz /startupz (?verbose), POST /drain\n")
+                context,
+                head,
+                .ok,
+                "periscope admin: /metrics /livez /readyz /startupz (?verbose), POST /drain, /api/v1/rules, "
+                    + "/api/v1/alerts\n"
+            )
         default:
             self.respond(context, head, .notFound, "not found\n")
         }
@@ -94,6 +105,36 @@ final class AdminHandler: ChannelInboundHandler, RemovableChannelHandler {
             body: context.channel.allocator.buffer(bytes: self.metricsScratch),
             contentType: format.contentType,
             extraHeaders: extra
+        )
+    }
+
+    /// `/api/v1/rules` and `/api/v1/alerts` (Prometheus HTTP API shapes); with no rules configured, empty lists.
+    private func serveRulesAPI(
+        _ path: Substring,
+        query: Substring,
+        _ head: HTTPRequestHead,
+        context: ChannelHandlerContext
+    ) {
+        let groups = self.admin.rules?.groups ?? []
+        var status = HTTPResponseStatus.ok
+        let json: String
+        if path == "/api/v1/alerts" {
+            json = RulesAPI.alerts(groups)
+        } else {
+            do throws(RulesAPIError) {
+                json = RulesAPI.rules(groups, query: try RulesAPI.RulesQuery(parameters: QueryString.parse(query)))
+            } catch {
+                status = .badRequest
+                json = RulesAPI.error("bad_data", error.description)
+            }
+        }
+        self.respond(
+            context,
+            head,
+            status,
+            body: context.channel.allocator.buffer(string: json),
+            contentType: "application/json",
+            extraHeaders: []
         )
     }
 

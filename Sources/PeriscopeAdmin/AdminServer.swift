@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import PeriscopeAlerting
 import NIOHTTP1
 import NIOHTTPCompression
 import NIOPosix
@@ -16,6 +17,7 @@ public final class AdminServer: Sendable {
         let state: GatewayState
         let registry: MetricsRegistry
         let gatewayLoops: [any EventLoop]
+        let rules: RuleManager?
         let onDrain: @Sendable () -> Void
     }
 
@@ -31,6 +33,7 @@ public final class AdminServer: Sendable {
     ///   - state: the gateway's health and drain state.
     ///   - registry: the metrics served at `/metrics`. The process metrics (`process_*`, `periscope_build_info`)
     ///     are registered in it here (``registerProcessMetrics(registry:version:)``).
+    ///   - rules: the rule evaluator behind `/api/v1/rules` and `/api/v1/alerts` (nil: no rules configured).
     ///   - onDrain: called by `POST /drain`.
     public init(
         address: HostPort,
@@ -38,13 +41,20 @@ public final class AdminServer: Sendable {
         gatewayLoops: [any EventLoop],
         state: GatewayState,
         registry: MetricsRegistry,
+        rules: RuleManager? = nil,
         logger: Logger,
         onDrain: @escaping @Sendable () -> Void
     ) {
         self.address = address
         self.group = group
         self.logger = logger
-        self.shared = Shared(state: state, registry: registry, gatewayLoops: gatewayLoops, onDrain: onDrain)
+        self.shared = Shared(
+            state: state,
+            registry: registry,
+            gatewayLoops: gatewayLoops,
+            rules: rules,
+            onDrain: onDrain
+        )
         registerProcessMetrics(registry: registry)
     }
 

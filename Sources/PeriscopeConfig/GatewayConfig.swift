@@ -5,6 +5,12 @@
 public struct GatewayConfig: Sendable, Equatable {
     /// The file this configuration was read from (used in messages).
     public var sourceFile: String
+    /// The directory of ``sourceFile`` (relative paths in the config, such as rule files, are resolved
+    /// against it); `.` when the file has no directory part.
+    public var directory: String {
+        guard let slash = self.sourceFile.lastIndex(of: "/") else { return "." }
+        return slash == self.sourceFile.startIndex ? "/" : String(self.sourceFile[..<slash])
+    }
     /// Traffic listeners, each with its own routes.
     public var listeners: [ListenerConfig]
     /// The admin listener (health, drain, later metrics).
