@@ -27,10 +27,13 @@ public enum PrometheusDuration {
             scalars = scalars.dropFirst(digits.count)
             let letters = scalars.prefix { $0.isLetter }
             guard let index = Self.units.firstIndex(where: { $0.name == letters }) else {
-                throw ValueProblem(
-                    letters.isEmpty ? "'\(text)' has no unit" : "unknown unit '\(letters)' in '\(text)'",
-                    hint: hint
-                )
+                if letters.isEmpty {
+                    throw ValueProblem(
+                        scalars.isEmpty ? "'\(text)' has no unit" : "'\(text)' is not a duration",
+                        hint: hint
+                    )
+                }
+                throw ValueProblem("unknown unit '\(letters)' in '\(text)'", hint: hint)
             }
             guard index >= nextUnit else {
                 throw ValueProblem("units in '\(text)' must go from largest to smallest, each once", hint: hint)
