@@ -58,7 +58,8 @@ enum GatewayProcess {
             logger: logger
         )
         let rulesGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let rules = try self.ruleManager(config: config, registry: registry, eventLoop: rulesGroup.next(), logger: logger)
+        let rules = try self.ruleManager(
+            config: config, registry: registry, eventLoop: rulesGroup.next(), logger: logger)
         let trigger = DrainTrigger()
         let admin = AdminServer(
             address: config.admin.address,

@@ -1,9 +1,9 @@
 import Logging
 import NIOCore
-import PeriscopeAlerting
 import NIOHTTP1
 import NIOHTTPCompression
 import NIOPosix
+import PeriscopeAlerting
 import PeriscopeConfig
 import PeriscopeGateway
 import PeriscopeTelemetry

@@ -47,52 +47,15 @@ struct PrometheusSample {
 
 /// The Debian `prometheus` binary, run on a free loopback port with a temporary data directory, scraping one
 /// target every second as job `periscope`.
-final class PrometheusServer {
-    let port: Int
-    let directory: URL
-    private let process: Process
+struct PrometheusServer {
+    let server: ExternalServer
 
-    private init(port: Int, directory: URL, process: Process) {
-        self.port = port
-        self.directory = directory
-        self.process = process
-    }
-
+    var port: Int { self.server.port }
     /// The server's log so far (for failure messages).
-    var log: String {
-        (try? String(contentsOf: self.directory.appendingPathComponent("prometheus.log"), encoding: .utf8)) ?? ""
-    }
+    var log: String { self.server.log }
 
-    /// Starts Prometheus and waits until `/-/ready` answers 200. Retries on another port if the chosen one was
-    /// taken between choosing and binding.
+    /// Starts Prometheus and waits until `/-/ready` answers 200.
     static func start(binary: String, target: String) async throws -> PrometheusServer {
-        var lastError: any Error = TimedOut(what: "prometheus to start")
-        for _ in 0..<3 {
-            let server = try await Self.launch(binary: binary, target: target)
-            do {
-                try await waitUntil(
-                    "prometheus /-/ready; log: \(server.log.suffix(3000))", timeout: .seconds(30),
-                    interval: .milliseconds(50)
-                ) {
-                    guard server.process.isRunning else { throw PrometheusExited(log: server.log) }
-                    return (try? await server.get("/-/ready").status) == 200
-                }
-                return server
-            } catch let error as PrometheusExited where error.log.contains("address already in use") {
-                lastError = error
-                await server.stop()
-            } catch {
-                await server.stop()
-                throw error
-            }
-        }
-        throw lastError
-    }
-
-    private static func launch(binary: String, target: String) async throws -> PrometheusServer {
-        let port = try await freeLoopbackPort()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-prom-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let config = """
             global:
               scrape_interval: 1s
@@ -103,53 +66,29 @@ final class PrometheusServer {
                 static_configs:
                   - targets: ['\(target)']
             """
-        let configPath = directory.appendingPathComponent("prometheus.yml")
-        try config.write(to: configPath, atomically: true, encoding: .utf8)
-        let logPath = directory.appendingPathComponent("prometheus.log")
-        _ = FileManager.default.createFile(atPath: logPath.path, contents: nil)
-        let log = try FileHandle(forWritingTo: logPath)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
-            "--config.file=\(configPath.path)",
-            "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
-            "--web.listen-address=127.0.0.1:\(port)",
-            "--log.level=info",
-        ]
-        process.currentDirectoryURL = directory
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = log
-        process.standardError = log
-        do {
-            try process.run()
-        } catch {
-            try? FileManager.default.removeItem(at: directory)
-            throw error
-        }
-        try? log.close()
-        return PrometheusServer(port: port, directory: directory, process: process)
+        let server = try await ExternalServer.start(
+            name: "prometheus",
+            binary: binary,
+            readyPath: "/-/ready",
+            files: { _, _ in ["prometheus.yml": config] },
+            arguments: { port, directory in
+                [
+                    "--config.file=\(directory.appendingPathComponent("prometheus.yml").path)",
+                    "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
+                    "--web.listen-address=127.0.0.1:\(port)",
+                    "--log.level=info",
+                ]
+            }
+        )
+        return PrometheusServer(server: server)
     }
 
-    /// Stops the server (SIGTERM, then SIGKILL after 10 s) and removes its directory.
     func stop() async {
-        if self.process.isRunning {
-            self.process.terminate()
-            do {
-                try await waitUntil("prometheus to exit", timeout: .seconds(10), interval: .milliseconds(20)) {
-                    !self.process.isRunning
-                }
-            } catch {
-                kill(self.process.processIdentifier, SIGKILL)
-            }
-            self.process.waitUntilExit()
-        }
-        try? FileManager.default.removeItem(at: self.directory)
+        await self.server.stop()
     }
 
     func get(_ pathAndQuery: String) async throws -> ClientResponse {
-        let client = try await HTTPTestClient.connect(port: self.port)
-        defer { client.close() }
-        return try await client.request(.GET, pathAndQuery, timeout: .seconds(5))
+        try await self.server.get(pathAndQuery)
     }
 
     /// `/api/v1/query` with `promql` at the current time; the result must be a vector.
@@ -209,26 +148,14 @@ final class PrometheusServer {
     }
 }
 
-struct PrometheusExited: Error, CustomStringConvertible {
-    var log: String
-    var description: String { "prometheus exited early; log:\n\(self.log.suffix(3000))" }
-}
-
 /// Runs `body` with a Prometheus scraping `target`; always stops it afterwards.
 func withPrometheus<R>(
     binary: String,
     scraping target: String,
     _ body: (PrometheusServer) async throws -> R
 ) async throws -> R {
-    let server = try await PrometheusServer.start(binary: binary, target: target)
-    do {
-        let result = try await body(server)
-        await server.stop()
-        return result
-    } catch {
-        await server.stop()
-        throw error
-    }
+    let prometheus = try await PrometheusServer.start(binary: binary, target: target)
+    return try await prometheus.server.use { _ in try await body(prometheus) }
 }
 
 /// A loopback port that was free a moment ago (bound to port 0, read, closed).

@@ -90,36 +90,57 @@ struct RuleFileLoaderTests {
     @Test(
         arguments: [
             // Unknown keys, with a suggestion.
-            ("groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n        anotations: {}\n",
-             "rules.yml:6:9: groups[0].rules[0].anotations: unknown key 'anotations' (hint: did you mean 'annotations'?)"),
+            (
+                "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n        anotations: {}\n",
+                "rules.yml:6:9: groups[0].rules[0].anotations: unknown key 'anotations' (hint: did you mean 'annotations'?)"
+            ),
             // Both record and alert.
-            ("groups:\n  - name: g\n    rules:\n      - alert: A\n        record: b\n        expr: up\n",
-             "a rule has either 'record' or 'alert', not both"),
+            (
+                "groups:\n  - name: g\n    rules:\n      - alert: A\n        record: b\n        expr: up\n",
+                "a rule has either 'record' or 'alert', not both"
+            ),
             // Neither.
             ("groups:\n  - name: g\n    rules:\n      - expr: up\n", "a rule needs 'record' or 'alert'"),
             // Recording rules take no for/annotations.
-            ("groups:\n  - name: g\n    rules:\n      - record: a\n        expr: up\n        for: 5m\n",
-             "group \"g\", record \"a\": 'for' is only allowed on alerting rules"),
+            (
+                "groups:\n  - name: g\n    rules:\n      - record: a\n        expr: up\n        for: 5m\n",
+                "group \"g\", record \"a\": 'for' is only allowed on alerting rules"
+            ),
             // Invalid metric name.
-            ("groups:\n  - name: g\n    rules:\n      - record: 'a-b'\n        expr: up\n",
-             "'a-b' is not a valid metric name"),
+            (
+                "groups:\n  - name: g\n    rules:\n      - record: 'a-b'\n        expr: up\n",
+                "'a-b' is not a valid metric name"
+            ),
             // Invalid label name and __name__.
-            ("groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n        labels: {'a-b': x}\n",
-             "invalid label name 'a-b'"),
-            ("groups:\n  - name: g\n    rules:\n      - record: a\n        expr: up\n        labels: {__name__: x}\n",
-             "invalid label name '__name__'"),
+            (
+                "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n        labels: {'a-b': x}\n",
+                "invalid label name 'a-b'"
+            ),
+            (
+                "groups:\n  - name: g\n    rules:\n      - record: a\n        expr: up\n        labels: {__name__: x}\n",
+                "invalid label name '__name__'"
+            ),
             // Durations in Prometheus' syntax only.
-            ("groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n        for: 5 minutes\n",
-             "group \"g\", alert \"A\": '5 minutes' is not a duration"),
+            (
+                "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n        for: 5 minutes\n",
+                "group \"g\", alert \"A\": '5 minutes' is not a duration"
+            ),
             ("groups:\n  - name: g\n    interval: 0s\n    rules: []\n", "group \"g\": must be greater than zero"),
             // Duplicate groups and rules.
-            ("groups:\n  - name: g\n    rules: []\n  - name: g\n    rules: []\n",
-             "group name \"g\" is repeated in the same file"),
-            ("groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n      - alert: A\n        expr: up\n",
-             "alert \"A\": duplicate rule"),
+            (
+                "groups:\n  - name: g\n    rules: []\n  - name: g\n    rules: []\n",
+                "group name \"g\" is repeated in the same file"
+            ),
+            (
+                "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n      - alert: A\n        expr: up\n",
+                "alert \"A\": duplicate rule"
+            ),
             // Group-level labels and query_offset are Prometheus 3 only.
             ("groups:\n  - name: g\n    labels: {a: b}\n    rules: []\n", "group-level 'labels' is not supported"),
-            ("groups:\n  - name: g\n    query_offset: 1m\n    rules: []\n", "group-level 'query_offset' is not supported"),
+            (
+                "groups:\n  - name: g\n    query_offset: 1m\n    rules: []\n",
+                "group-level 'query_offset' is not supported"
+            ),
             // Malformed YAML.
             ("groups:\n  - name: g\n   rules: [\n", "invalid YAML"),
             ("groups: 3\n", "groups: expected a list, found '3'"),

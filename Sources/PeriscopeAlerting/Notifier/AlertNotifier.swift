@@ -72,7 +72,8 @@ public final class AlertNotifier: Sendable {
         self.metrics.queueLength.set(Double(length))
         if dropped > 0 {
             self.metrics.dropped.add(dropped)
-            self.logger.warning("alert notification queue full, dropped the oldest alerts", metadata: ["dropped": "\(dropped)"])
+            self.logger.warning(
+                "alert notification queue full, dropped the oldest alerts", metadata: ["dropped": "\(dropped)"])
         }
         if startSending {
             self.eventLoop.execute { self.sendNextBatch() }

@@ -74,7 +74,8 @@ public final class AlertingRule: Sendable {
             guard current[labels] == nil else {
                 throw RuleEvaluationError("vector contains metrics with the same labelset after applying alert labels")
             }
-            current[labels] = Alert(labels: labels, annotations: annotations, value: sample.v, state: .pending, activeAt: ts)
+            current[labels] = Alert(
+                labels: labels, annotations: annotations, value: sample.v, state: .pending, activeAt: ts)
         }
         return try self.active.withLockedValue { active in
             for (key, alert) in current {
@@ -151,7 +152,8 @@ public final class AlertingRule: Sendable {
     }
 
     /// The alerts to send after an evaluation at `ts` (Prometheus' `sendAlerts`), marking them sent.
-    func alertsToSend(at ts: Timestamp, resendDelay: Int64, interval: Int64, externalURL: String) -> [AlertNotification] {
+    func alertsToSend(at ts: Timestamp, resendDelay: Int64, interval: Int64, externalURL: String) -> [AlertNotification]
+    {
         let generatorURL = externalURL + "/graph?g0.expr=" + URLQueryEscape.escape(self.query) + "&g0.tab=1"
         return self.active.withLockedValue { active in
             var notifications: [AlertNotification] = []

@@ -10,7 +10,8 @@ public enum RuleCompiler {
                 let expr = try PromQL.parse(text)
                 switch expr.valueType {
                 case .vector, .scalar: return nil
-                case .matrix: return "expr: the expression returns a range vector; a rule needs an instant vector or scalar"
+                case .matrix:
+                    return "expr: the expression returns a range vector; a rule needs an instant vector or scalar"
                 case .string: return "expr: the expression returns a string; a rule needs an instant vector or scalar"
                 }
             } catch {

@@ -1,13 +1,14 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import PeriscopeConfig
 import PeriscopeTelemetry
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Runs the configured rule groups inside the gateway: each group on its own aligned schedule on one event
 /// loop, fed by a registry snapshot at every evaluation; alerts go to the ``AlertNotifier``; `ALERTS` and
@@ -43,7 +44,8 @@ public final class RuleManager: Sendable {
         self.groups = try RuleCompiler.compile(files, defaultInterval: interval)
         let semantics = PromQLSemantics(rawValue: config.semantics) ?? .prometheus3
         self.engine = PromQLEngine(semantics: semantics, lookbackDelta: 300_000, defaultSubqueryStep: interval)
-        self.store = SampleStore(retention: self.groups.retention(lookbackDelta: 300_000), maxSeries: config.maxStoredSeries)
+        self.store = SampleStore(
+            retention: self.groups.retention(lookbackDelta: 300_000), maxSeries: config.maxStoredSeries)
         self.externalLabels = config.externalLabels
         self.externalURL = config.externalURL
         self.registry = registry

@@ -10,7 +10,8 @@ extension Expr {
             return max(0, offset) + range + inner.lookBehind(lookbackDelta: lookbackDelta)
         case .call(_, let args): return args.map { $0.lookBehind(lookbackDelta: lookbackDelta) }.max() ?? 0
         case .aggregate(_, let param, _, let expr):
-            return max(param?.lookBehind(lookbackDelta: lookbackDelta) ?? 0, expr.lookBehind(lookbackDelta: lookbackDelta))
+            return max(
+                param?.lookBehind(lookbackDelta: lookbackDelta) ?? 0, expr.lookBehind(lookbackDelta: lookbackDelta))
         case .binary(_, let lhs, let rhs, _, _):
             return max(lhs.lookBehind(lookbackDelta: lookbackDelta), rhs.lookBehind(lookbackDelta: lookbackDelta))
         case .unaryMinus(let inner), .paren(let inner): return inner.lookBehind(lookbackDelta: lookbackDelta)

@@ -1,7 +1,6 @@
+import Foundation
 import PeriscopeConfig
 import Yams
-
-import Foundation
 
 /// Runs rule unit-test files in promtool's format (`periscope test-rules`), the way promtool 2.42 runs them
 /// (prometheus.md §E): every group of every rule file is evaluated at 0, evaluation_interval, … up to the

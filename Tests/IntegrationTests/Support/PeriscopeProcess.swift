@@ -67,8 +67,13 @@ final class PeriscopeProcess {
 
     // MARK: launching
 
-    /// Writes `yaml` to a temporary `periscope.yaml` and returns the directory and file path.
-    static func writeConfig(_ yaml: String, addDefaults: Bool = true) throws -> (URL, String) {
+    /// Writes `yaml` to a temporary `periscope.yaml` (and `files`, name → contents, next to it) and returns the
+    /// directory and file path.
+    static func writeConfig(
+        _ yaml: String,
+        addDefaults: Bool = true,
+        files: [String: String] = [:]
+    ) throws -> (URL, String) {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("periscope-it-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -79,16 +84,20 @@ final class PeriscopeProcess {
         }
         let path = directory.appendingPathComponent("periscope.yaml").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
+        for (name, contents) in files {
+            try contents.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
         return (directory, path)
     }
 
     /// Starts `periscope run` on `yaml` and waits until `/readyz` answers 200.
     static func launch(
         _ yaml: String,
+        files: [String: String] = [:],
         environment: [String: String] = [:],
         readyTimeout: Duration = .seconds(30)
     ) async throws -> PeriscopeProcess {
-        let (directory, path) = try Self.writeConfig(yaml)
+        let (directory, path) = try Self.writeConfig(yaml, files: files)
         let gateway = try Self.spawn(
             arguments: ["run", "--config", path], directory: directory, environment: environment)
         do {
@@ -241,10 +250,11 @@ final class PeriscopeProcess {
 /// Runs `body` with a launched, ready gateway; always kills the process afterwards, also when `body` throws.
 func withPeriscope<R>(
     _ yaml: String,
+    files: [String: String] = [:],
     environment: [String: String] = [:],
     _ body: (PeriscopeProcess) async throws -> R
 ) async throws -> R {
-    let gateway = try await PeriscopeProcess.launch(yaml, environment: environment)
+    let gateway = try await PeriscopeProcess.launch(yaml, files: files, environment: environment)
     do {
         let result = try await body(gateway)
         await gateway.stop()
