@@ -172,8 +172,24 @@ enum MetricsTraffic {
         clusters:
           - name: up
             endpoints: [127.0.0.1:\(upstreamPort)]
+        rules:
+          files: [rules.yml]
+          evaluation_interval: 1s
+          alertmanagers:
+            - url: http://127.0.0.1:9    # never contacted: the rule never fires
         """
     }
+
+    /// A rule file for ``yaml(upstreamPort:)``, so the rule evaluator's and the notifier's families are exposed.
+    static let rules = """
+        groups:
+          - name: metrics-test
+            rules:
+              - record: route:requests:rate1m
+                expr: sum by (route) (rate(periscope_http_requests_total[1m]))
+              - alert: NeverFires
+                expr: vector(1) < 0
+        """
 
     /// Request `index` of a run: method, path, and the route and status code it must be counted under.
     ///
@@ -252,7 +268,10 @@ struct TrafficError: Error, CustomStringConvertible {
 func withMetricsGateway<R>(_ body: (PeriscopeProcess, _ proxyPort: Int) async throws -> R) async throws -> R {
     try await withUpstream { upstream in
         upstream.setBehavior(MetricsTraffic.upstreamBehavior)
-        return try await withPeriscope(MetricsTraffic.yaml(upstreamPort: upstream.port)) { gateway in
+        return try await withPeriscope(
+            MetricsTraffic.yaml(upstreamPort: upstream.port),
+            files: ["rules.yml": MetricsTraffic.rules]
+        ) { gateway in
             try await body(gateway, try await gateway.port())
         }
     }

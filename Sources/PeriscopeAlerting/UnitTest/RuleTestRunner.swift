@@ -206,8 +206,13 @@ public struct RuleTestRunner: Sendable {
             got.count == expected.count
             && zip(got, expected).allSatisfy { $0.labels == $1.labels && $0.value == $1.value }
         if same { return [] }
+        // promtool's layout: Go's `labels.String()` and `strconv.FormatFloat(v, 'E', -1, 64)`, "nil" when empty.
         func describe(_ samples: [(labels: Labels, value: Double)]) -> String {
-            "[" + samples.map { "\($0.labels) \(GoFloat.format($0.value, .g))" }.joined(separator: ", ") + "]"
+            if samples.isEmpty { return "nil" }
+            return samples.map { sample in
+                let value = GoFloat.format(sample.value, .e).replacingOccurrences(of: "e", with: "E")
+                return "\(Self.braced(sample.labels)) \(value)"
+            }.joined(separator: ", ")
         }
         return ["\(header),\n        exp: \(describe(expected))\n        got: \(describe(got))"]
     }
