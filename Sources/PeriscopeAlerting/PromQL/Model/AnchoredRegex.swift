@@ -8,12 +8,18 @@ public struct AnchoredRegex: @unchecked Sendable {
     // @unchecked: NSRegularExpression is immutable after creation and documented as thread-safe
     // for matching; Foundation on Linux does not mark it Sendable.
     public let pattern: String
+    /// Whether `.` matches `\n` (Prometheus 3) or not (Prometheus 2).
+    public let dotMatchesNewline: Bool
     let expression: NSRegularExpression
 
-    public init(_ pattern: String) throws {
+    public init(_ pattern: String, dotMatchesNewline: Bool = true) throws {
         self.pattern = pattern
+        self.dotMatchesNewline = dotMatchesNewline
         do {
-            expression = try NSRegularExpression(pattern: "^(?:\(pattern))$", options: [.dotMatchesLineSeparators])
+            expression = try NSRegularExpression(
+                pattern: "^(?:\(pattern))$",
+                options: dotMatchesNewline ? [.dotMatchesLineSeparators] : []
+            )
         } catch {
             throw PromQLRegexError(pattern: pattern)
         }

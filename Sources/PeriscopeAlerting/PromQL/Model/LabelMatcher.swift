@@ -14,15 +14,23 @@ public struct LabelMatcher: Sendable, Equatable, CustomStringConvertible {
     public let value: String
     private let regex: AnchoredRegex?
 
-    /// Fails when a regex matcher's pattern does not compile.
-    public init(_ kind: Kind, _ name: String, _ value: String) throws {
+    /// Fails when a regex matcher's pattern does not compile. `.` matches a newline as in Prometheus 3 unless
+    /// `dotMatchesNewline` is false (Prometheus 2).
+    public init(_ kind: Kind, _ name: String, _ value: String, dotMatchesNewline: Bool = true) throws {
         self.name = name
         self.kind = kind
         self.value = value
         switch kind {
-        case .regex, .notRegex: regex = try AnchoredRegex(value)
+        case .regex, .notRegex: regex = try AnchoredRegex(value, dotMatchesNewline: dotMatchesNewline)
         default: regex = nil
         }
+    }
+
+    /// This matcher with `.` in its regex matching newlines or not (Prometheus 3 or 2); itself for `=`/`!=`.
+    public func withDotMatchingNewline(_ dotMatchesNewline: Bool) -> LabelMatcher {
+        guard let regex, regex.dotMatchesNewline != dotMatchesNewline else { return self }
+        // The pattern compiled before, so it compiles again.
+        return (try? LabelMatcher(self.kind, self.name, self.value, dotMatchesNewline: dotMatchesNewline)) ?? self
     }
 
     /// Whether a label value (`""` for a missing label) matches.
