@@ -4,8 +4,8 @@
 #   Scripts/install-system-deps.sh [--for demo|test|bench]
 #
 #   demo   basics only: curl, ca-certificates (default)
-#   test   what the test suite drives today: curl, procps, prometheus, prometheus-alertmanager (later issues add
-#          protoc-c and libprotobuf-c, python3-venv as their tests start them)
+#   test   what the test suite drives: curl, procps, prometheus (promtool), prometheus-alertmanager,
+#          protobuf-c-compiler and libprotobuf-c-dev (OTLP encoding), python3-venv (the OTLP decoder's venv)
 #   bench  what Scripts/bench-proxy.sh drives: nginx, wrk, procps
 #
 # Idempotent: every package is checked with dpkg first; `apt-get update` runs at most once and only
@@ -45,7 +45,7 @@ base=(curl ca-certificates)
 case "$purpose" in
     demo) wanted=("${base[@]}") ;;
     test)
-        wanted=("${base[@]}" procps prometheus prometheus-alertmanager)
+        wanted=("${base[@]}" procps prometheus prometheus-alertmanager protobuf-c-compiler libprotobuf-c-dev python3-venv)
         ;;
     bench) wanted=("${base[@]}" nginx wrk procps) ;;
     *)
