@@ -85,7 +85,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            exclude: ["PromQL/Syntax", "PromQL/Engine", "Template"],
+            exclude: ["PromQL/Engine", "Template"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -126,6 +126,17 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PeriscopeAlertingTests",
+            dependencies: [
+                "PeriscopeAlerting",
+                "PeriscopeConfig",
+                "PeriscopeTelemetry",
+            ],
+            // Corpus/ holds rule files and promtool-format tests, run by IntegrationTests.RuleCorpus.
+            exclude: ["Corpus", "Engine", "Template"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

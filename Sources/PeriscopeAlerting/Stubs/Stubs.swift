@@ -1,20 +1,4 @@
 // TEMPORARY: placeholders for the parser, engine and template APIs while they are written; removed on integration.
-public enum PromQLType: Sendable { case scalar, vector, matrix, string }
-public struct PromQLParseError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var line: Int
-    public var column: Int
-    public var description: String { "\(line):\(column): parse error: \(message)" }
-}
-public enum PromQL {
-    public static func parse(_ input: String) throws -> Expr { .number(1) }
-}
-extension Expr {
-    public var valueType: PromQLType { .vector }
-}
-extension Expr: CustomStringConvertible {
-    public var description: String { "" }
-}
 public struct PromQLEvaluationError: Error, Sendable, CustomStringConvertible {
     public var description: String
 }
@@ -45,9 +29,4 @@ public struct AlertTemplate: Sendable {
     public init(_ text: String, name: String) throws {}
     public func render(_ data: TemplateData) throws -> String { "" }
     public func renderOrError(_ data: TemplateData) -> String { "" }
-}
-public enum SeriesValue: Sendable, Equatable { case value(Double), missing, stale }
-public enum SeriesNotation {
-    public static func parseSeries(_ text: String) throws -> Labels { Labels() }
-    public static func parseValues(_ text: String) throws -> [SeriesValue] { [] }
 }

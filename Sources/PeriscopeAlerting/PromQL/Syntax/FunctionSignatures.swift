@@ -1,6 +1,13 @@
 /// The static type of a PromQL expression (Prometheus' `ValueType`).
 public enum PromQLType: String, Sendable, CaseIterable {
-    case scalar, vector, matrix, string
+    /// A single number (`1`, `time()`, `scalar(x)`).
+    case scalar
+    /// An instant vector (`x`, `rate(x[5m])`, `sum(x)`).
+    case vector
+    /// A range vector (`x[5m]`, `expr[30m:1m]`).
+    case matrix
+    /// A string literal.
+    case string
 
     /// The name Prometheus uses in type errors: `scalar`, `instant vector`, `range vector`, `string`.
     public var documentedName: String {
@@ -15,6 +22,7 @@ public enum PromQLType: String, Sendable, CaseIterable {
 
 /// The signature of a PromQL function, as Prometheus 2.42's function table declares it.
 public struct PromQLFunction: Sendable, Equatable {
+    /// The name as called, e.g. `rate`.
     public let name: String
     /// The declared argument types. With `variadic != 0` the last one may be left out, and with
     /// `variadic == -1` it may also repeat.
@@ -23,8 +31,10 @@ public struct PromQLFunction: Sendable, Equatable {
     /// `argumentTypes.count - 1` and `argumentTypes.count - 1 + n`; -1 = at least
     /// `argumentTypes.count - 1`, no upper limit.
     public let variadic: Int
+    /// The type of a call's result.
     public let returnType: PromQLType
 
+    /// A signature; see the properties for the meaning of `variadic`.
     public init(name: String, argumentTypes: [PromQLType], variadic: Int = 0, returnType: PromQLType) {
         self.name = name
         self.argumentTypes = argumentTypes
