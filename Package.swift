@@ -85,7 +85,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            exclude: ["PromQL/Engine", "Template"],
+            exclude: ["PromQL/Engine"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -136,7 +136,7 @@ let package = Package(
                 "PeriscopeTelemetry",
             ],
             // Corpus/ holds rule files and promtool-format tests, run by IntegrationTests.RuleCorpus.
-            exclude: ["Corpus", "Engine", "Template"],
+            exclude: ["Corpus", "Engine"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

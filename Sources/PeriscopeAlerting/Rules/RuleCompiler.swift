@@ -23,7 +23,7 @@ public enum RuleCompiler {
                 _ = try AlertTemplate(text, name: "check")
                 return nil
             } catch {
-                return "template: \(error)"
+                return "\(error)"
             }
         }
     )
