@@ -85,7 +85,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            exclude: ["PromQL/Engine"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -136,7 +135,7 @@ let package = Package(
                 "PeriscopeTelemetry",
             ],
             // Corpus/ holds rule files and promtool-format tests, run by IntegrationTests.RuleCorpus.
-            exclude: ["Corpus", "Engine"],
+            exclude: ["Corpus"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -41,7 +41,8 @@ public struct PromQLEngine: Sendable {
             semantics: self.semantics,
             lookbackDelta: self.lookbackDelta,
             defaultSubqueryStep: Swift.max(1, self.defaultSubqueryStep),
-            source: source
+            source: source,
+            queryTime: time
         )
         switch try evaluator.eval(expr, at: time) {
         case .scalar(let value): return .scalar(t: time, v: value)
@@ -79,6 +80,10 @@ struct Evaluator {
     let lookbackDelta: Int64
     let defaultSubqueryStep: Int64
     let source: any SampleSource
+    /// The time of the instant query, which `@ start()` and `@ end()` stand for.
+    let queryTime: Timestamp
+    /// The first step of the innermost enclosing subquery (nil at the top level); see ``slidingAt(_:)``.
+    var subqueryStart: Timestamp? = nil
 
     /// Prometheus 3 excludes samples on the left edge of range windows and of the lookback window.
     var leftOpen: Bool { self.semantics == .prometheus3 }
@@ -92,7 +97,8 @@ struct Evaluator {
         case .paren(let inner):
             return try self.eval(inner, at: ts)
         case .vectorSelector(let selector):
-            return .vector(self.selectInstant(selector, at: ts).map { VectorElement(labels: $0.labels, t: ts, v: $0.v) })
+            return .vector(
+                self.selectInstant(selector, at: ts).map { VectorElement(labels: $0.labels, t: ts, v: $0.v) })
         case .matrixSelector(let selector, let range):
             return .matrix(self.selectRange(selector, range: range, at: ts))
         case .subquery(let inner, let range, let step, let offset):
@@ -109,10 +115,11 @@ struct Evaluator {
                 return .scalar(-value)
             case .vector(let elements):
                 let negated = elements.map { VectorElement(labels: $0.labels.droppingName(), t: $0.t, v: -$0.v) }
-                try ensureUniqueLabelsets(negated)
+                try EngineHelpers.ensureUniqueAfterDroppingName(elements.lazy.map(\.labels), negated)
                 return .vector(negated)
             case .matrix, .string:
-                throw PromQLEvaluationError("unary expression only allowed on expressions of type scalar or instant vector")
+                throw PromQLEvaluationError(
+                    "unary expression only allowed on expressions of type scalar or instant vector")
             }
         }
     }
@@ -168,11 +175,30 @@ extension Expr {
     }
 }
 
-/// Prometheus checks every operator's and function's output for two elements with the same labels.
-func ensureUniqueLabelsets(_ elements: [VectorElement]) throws(PromQLEvaluationError) {
-    guard elements.count > 1 else { return }
-    var seen = Set<Labels>(minimumCapacity: elements.count)
-    for element in elements where !seen.insert(element.labels).inserted {
-        throw PromQLEvaluationError.duplicateLabelset
+/// Engine-internal helpers, kept in a namespace so they do not clash with other code in the module.
+enum EngineHelpers {
+    /// Prometheus checks every operator's and function's output for two elements with the same labels.
+    static func ensureUniqueLabelsets(_ elements: [VectorElement]) throws(PromQLEvaluationError) {
+        try ensureUniqueLabelsets(elements.lazy.map(\.labels))
+    }
+
+    /// ``ensureUniqueLabelsets(_:)-([VectorElement])`` for elements whose labels are unique label sets with the
+    /// metric name dropped: they can only clash when the inputs had different names.
+    static func ensureUniqueAfterDroppingName(_ inputs: some Collection<Labels>, _ outputs: [VectorElement])
+        throws(PromQLEvaluationError)
+    {
+        guard let name = inputs.first?.name else {
+            if inputs.contains(where: { $0.name != nil }) { try ensureUniqueLabelsets(outputs) }
+            return
+        }
+        if inputs.contains(where: { $0.name != name }) { try ensureUniqueLabelsets(outputs) }
+    }
+
+    static func ensureUniqueLabelsets(_ labels: some Collection<Labels>) throws(PromQLEvaluationError) {
+        guard labels.count > 1 else { return }
+        var seen = Set<Labels>(minimumCapacity: labels.count)
+        for item in labels where !seen.insert(item).inserted {
+            throw PromQLEvaluationError.duplicateLabelset
+        }
     }
 }
