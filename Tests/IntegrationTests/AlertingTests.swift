@@ -80,9 +80,13 @@ extension EndToEnd {
                     gateway in
                     // AlwaysOn has no `for`: it fires on the health group's first evaluation.
                     var alerts: [[String: Any]] = []
+                    // Both groups evaluated at least once (each runs at its own offset within the second).
                     try await waitUntil("AlwaysOn firing", timeout: .seconds(10), interval: .milliseconds(100)) {
                         alerts = try await Self.json(gateway, "/api/v1/alerts")["alerts"] as? [[String: Any]] ?? []
-                        return alerts.contains { ($0["labels"] as? [String: String])?["alertname"] == "AlwaysOn" }
+                        let groups = try await Self.json(gateway, "/api/v1/rules")["groups"] as? [[String: Any]] ?? []
+                        let evaluated = groups.allSatisfy { ($0["lastEvaluation"] as? String)?.hasPrefix("0001") == false }
+                        return evaluated
+                            && alerts.contains { ($0["labels"] as? [String: String])?["alertname"] == "AlwaysOn" }
                     }
                     let always = alerts.first { ($0["labels"] as? [String: String])?["alertname"] == "AlwaysOn" }
                     #expect(always?["labels"] as? [String: String] == ["alertname": "AlwaysOn", "team": "edge"])
