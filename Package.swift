@@ -133,6 +133,7 @@ let package = Package(
                 "PeriscopeAlerting",
                 "PeriscopeConfig",
                 "PeriscopeTelemetry",
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             // Corpus/ holds rule files and promtool-format tests, run by IntegrationTests.RuleCorpus.
             exclude: ["Corpus"],
