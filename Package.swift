@@ -13,6 +13,8 @@ let package = Package(
         .executable(name: "periscope", targets: ["Periscope"]),
         // For Benchmarks/ (a separate package, so the main build never resolves the benchmark tooling).
         .library(name: "PeriscopeTelemetry", targets: ["PeriscopeTelemetry"]),
+        .library(name: "PeriscopeAlerting", targets: ["PeriscopeAlerting"]),
+        .library(name: "PeriscopeConfig", targets: ["PeriscopeConfig"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),

@@ -1,5 +1,5 @@
 // swift-tools-version: 6.1
-// Micro-benchmarks of the telemetry hot path, next to swift-prometheus in the same run.
+// Micro-benchmarks of the telemetry hot path (next to swift-prometheus in the same run) and of rule evaluation.
 // A separate package so that the main build never resolves the benchmark tooling:
 //   cd Benchmarks && swift package --disable-sandbox benchmark
 import PackageDescription
@@ -22,7 +22,18 @@ let package = Package(
             ],
             path: "TelemetryBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "RuleBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "PeriscopeAlerting", package: "periscope"),
+                .product(name: "PeriscopeConfig", package: "periscope"),
+                .product(name: "PeriscopeTelemetry", package: "periscope"),
+            ],
+            path: "RuleBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
