@@ -52,7 +52,9 @@ struct GatewayLikeRegistry {
 func fiftyRules() -> String {
     var rules: [String] = []
     for window in ["5m", "30m"] {
-        rules.append("  - record: route:requests:rate\(window)\n    expr: sum by (route) (rate(periscope_http_requests_total[\(window)]))")
+        rules.append(
+            "  - record: route:requests:rate\(window)\n    expr: sum by (route) (rate(periscope_http_requests_total[\(window)]))"
+        )
         rules.append(
             "  - record: route:errors:ratio_rate\(window)\n    expr: sum by (route) (rate(periscope_http_requests_total{code=~\"5..\"}[\(window)])) / on (route) route:requests:rate\(window)"
         )
@@ -61,10 +63,17 @@ func fiftyRules() -> String {
                 "  - record: route:latency:p\(quantile.dropFirst(2))_\(window)\n    expr: histogram_quantile(\(quantile), sum by (route, le) (rate(periscope_http_request_duration_seconds_bucket[\(window)])))"
             )
         }
-        rules.append("  - record: method:requests:rate\(window)\n    expr: sum by (method) (rate(periscope_http_requests_total[\(window)]))")
-        rules.append("  - record: code:requests:increase\(window)\n    expr: sum by (code) (increase(periscope_http_requests_total[\(window)]))")
-        rules.append("  - record: all:requests:rate\(window)\n    expr: sum(rate(periscope_http_requests_total[\(window)]))")
-        rules.append("  - record: route:requests:max_over_time\(window)\n    expr: max by (route) (max_over_time(periscope_http_requests_total[\(window)]))")
+        rules.append(
+            "  - record: method:requests:rate\(window)\n    expr: sum by (method) (rate(periscope_http_requests_total[\(window)]))"
+        )
+        rules.append(
+            "  - record: code:requests:increase\(window)\n    expr: sum by (code) (increase(periscope_http_requests_total[\(window)]))"
+        )
+        rules.append(
+            "  - record: all:requests:rate\(window)\n    expr: sum(rate(periscope_http_requests_total[\(window)]))")
+        rules.append(
+            "  - record: route:requests:max_over_time\(window)\n    expr: max by (route) (max_over_time(periscope_http_requests_total[\(window)]))"
+        )
         rules.append("  - record: route:requests:topk\(window)\n    expr: topk(5, route:requests:rate\(window))")
     }
     for index in 0..<30 {
@@ -73,7 +82,8 @@ func fiftyRules() -> String {
             "  - alert: Alert\(index)\n    expr: \(source) > \(Double(index) / 100)\n    for: 5m\n    labels: {severity: page}\n    annotations: {summary: '{{ $labels.route }} at {{ $value | humanize }}'}"
         )
     }
-    return "groups:\n- name: bench\n  interval: 15s\n  rules:\n" + rules.map { "  " + $0.replacingOccurrences(of: "\n", with: "\n  ") }.joined(separator: "\n")
+    return "groups:\n- name: bench\n  interval: 15s\n  rules:\n"
+        + rules.map { "  " + $0.replacingOccurrences(of: "\n", with: "\n  ") }.joined(separator: "\n")
 }
 
 let benchmarks: @Sendable () -> Void = {

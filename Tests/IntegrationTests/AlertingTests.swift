@@ -84,7 +84,9 @@ extension EndToEnd {
                     try await waitUntil("AlwaysOn firing", timeout: .seconds(10), interval: .milliseconds(100)) {
                         alerts = try await Self.json(gateway, "/api/v1/alerts")["alerts"] as? [[String: Any]] ?? []
                         let groups = try await Self.json(gateway, "/api/v1/rules")["groups"] as? [[String: Any]] ?? []
-                        let evaluated = groups.allSatisfy { ($0["lastEvaluation"] as? String)?.hasPrefix("0001") == false }
+                        let evaluated = groups.allSatisfy {
+                            ($0["lastEvaluation"] as? String)?.hasPrefix("0001") == false
+                        }
                         return evaluated
                             && alerts.contains { ($0["labels"] as? [String: String])?["alertname"] == "AlwaysOn" }
                     }

@@ -151,8 +151,9 @@ struct NotificationTests {
         )
         #expect(Set(buckets.compactMap { $0.labels["le"] }) == ["0.5", "1", "+Inf"])
         #expect(buckets.allSatisfy { $0.samples.count == 2 })
-        #expect(store.select([try! LabelMatcher(.equal, "__name__", "lat_seconds_count")], mint: 0, maxt: 0).first?.samples
-            == [Sample(t: 0, v: 3)])
+        #expect(
+            store.select([try! LabelMatcher(.equal, "__name__", "lat_seconds_count")], mint: 0, maxt: 0).first?.samples
+                == [Sample(t: 0, v: 3)])
         // 3 buckets + sum + count + 2 counters = 7 series; one more fits, the second is refused.
         store.append(labels: Labels([("__name__", "extra1")]), t: 30_000, v: 1)
         store.append(labels: Labels([("__name__", "extra2")]), t: 30_000, v: 1)

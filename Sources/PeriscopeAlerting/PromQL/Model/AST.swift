@@ -46,8 +46,19 @@ public enum Grouping: Sendable, Equatable {
 }
 
 public enum BinaryOp: String, Sendable, CaseIterable {
-    case add = "+", sub = "-", mul = "*", div = "/", mod = "%", pow = "^", atan2
-    case eql = "==", neq = "!=", gtr = ">", lss = "<", gte = ">=", lte = "<="
+    case add = "+"
+    case sub = "-"
+    case mul = "*"
+    case div = "/"
+    case mod = "%"
+    case pow = "^"
+    case atan2
+    case eql = "=="
+    case neq = "!="
+    case gtr = ">"
+    case lss = "<"
+    case gte = ">="
+    case lte = "<="
     case and, or, unless
 
     public var isComparison: Bool {

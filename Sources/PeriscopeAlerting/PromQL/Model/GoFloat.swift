@@ -83,6 +83,7 @@ private struct ShortestDigits {
 
 extension StringProtocol {
     fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        String(self).split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+        String(self).split(separator: Character(target), omittingEmptySubsequences: false).joined(
+            separator: replacement)
     }
 }
