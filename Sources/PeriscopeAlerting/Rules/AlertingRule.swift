@@ -154,7 +154,7 @@ public final class AlertingRule: Sendable {
     /// The alerts to send after an evaluation at `ts` (Prometheus' `sendAlerts`), marking them sent.
     func alertsToSend(at ts: Timestamp, resendDelay: Int64, interval: Int64, externalURL: String) -> [AlertNotification]
     {
-        let generatorURL = externalURL + "/graph?g0.expr=" + URLQueryEscape.escape(self.query) + "&g0.tab=1"
+        let generatorURL = externalURL + "/graph?g0.expr=" + GoText.queryEscape(self.query) + "&g0.tab=1"
         return self.active.withLockedValue { active in
             var notifications: [AlertNotification] = []
             for key in active.keys.sorted() {
@@ -182,28 +182,5 @@ extension Int64 {
     /// Go's `time.Unix()` of a millisecond timestamp: floor division.
     fileprivate var floorDividedBy1000: Int64 {
         self >= 0 ? self / 1000 : -((-self + 999) / 1000)
-    }
-}
-
-/// Go's `url.QueryEscape`: unreserved characters stay, space becomes `+`, everything else `%XX`.
-enum URLQueryEscape {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: " "):
-                out += "+"
-            default:
-                let hex = Array("0123456789ABCDEF".utf8)
-                out += "%"
-                out.unicodeScalars.append(Unicode.Scalar(hex[Int(byte >> 4)]))
-                out.unicodeScalars.append(Unicode.Scalar(hex[Int(byte & 0xF)]))
-            }
-        }
-        return out
     }
 }
