@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 Scripts/install-system-deps.sh --for test
+Scripts/otlp-venv.sh
 command -v swift >/dev/null 2>&1 || { echo "test: Swift 6.x is required (https://www.swift.org/install/)" >&2; exit 1; }
 swift build --build-tests
 swift test --skip-build "$@"
