@@ -36,6 +36,7 @@ let package = Package(
                 "PeriscopeDemo",
                 "PeriscopeTelemetry",
                 "PeriscopeAlerting",
+                "PeriscopeOTLP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -28,6 +28,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Requests per second the traffic generator sends.")
     var rate: Double = 40
 
+    @Option(help: "Export OTLP/HTTP to this collector base URL, e.g. http://127.0.0.1:4318 (or OTEL_* variables).")
+    var otlpEndpoint: String?
+
     /// The behaviour of each demo cluster's backends.
     static let profiles: [String: BackendProfile] = [
         "users": BackendProfile(medianMilliseconds: 5, p99Milliseconds: 12),
@@ -36,7 +39,12 @@ struct DemoCommand: AsyncParsableCommand {
     ]
 
     func run() async throws {
-        let loaded = try loadConfigOrExit(self.config)
+        var loaded = try loadConfigOrExit(self.config)
+        if let endpoint = self.otlpEndpoint {
+            loaded.otlp.present = true
+            loaded.otlp.endpoint = endpoint
+            loaded.otlp.metricExportInterval = loaded.otlp.metricExportInterval ?? .seconds(10)
+        }
         LogSetup.bootstrap(level: loaded.logging.level, format: loaded.logging.format)
         var backends: [DemoBackend] = []
         for cluster in loaded.clusters {
@@ -85,6 +93,7 @@ struct DemoCommand: AsyncParsableCommand {
                         curl http://\(admin)/api/v1/rules
               drain     curl -X POST http://\(admin)/drain   (or Ctrl-C)
               traffic   \(traffic ? "built-in generator running (--no-traffic to turn it off)" : "off")
+              otlp      \(config.otlp.present ? "metrics to \(config.otlp.endpoint ?? "the OTEL_* endpoint")" : "off (--otlp-endpoint URL)")
 
             """
         print(text)

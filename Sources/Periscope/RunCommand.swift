@@ -57,9 +57,20 @@ enum GatewayProcess {
             registry: registry,
             logger: logger
         )
-        let rulesGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // Rule evaluation, alert notification and OTLP export run here, never on the traffic loops.
+        let backgroundGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let rules = try self.ruleManager(
-            config: config, registry: registry, eventLoop: rulesGroup.next(), logger: logger)
+            config: config,
+            registry: registry,
+            eventLoop: backgroundGroup.next(),
+            logger: logger
+        )
+        let otlpMetrics = OTLPWiring.metricsExporter(
+            config: config.otlp,
+            registry: registry,
+            eventLoop: backgroundGroup.next(),
+            logger: logger
+        )
         let trigger = DrainTrigger()
         let admin = AdminServer(
             address: config.admin.address,
@@ -81,6 +92,10 @@ enum GatewayProcess {
         if let rules {
             services.append(.init(service: RulesService(manager: rules)))
         }
+        // Listed before the gateway, so it shuts down after the gateway has drained (reverse order).
+        if let otlpMetrics {
+            services.append(.init(service: OTLPService(metrics: otlpMetrics)))
+        }
         for extra in extraServices {
             services.append(.init(service: extra))
         }
@@ -101,7 +116,7 @@ enum GatewayProcess {
         try await serviceGroup.run()
         try? await group.shutdownGracefully()
         try? await adminGroup.shutdownGracefully()
-        try? await rulesGroup.shutdownGracefully()
+        try? await backgroundGroup.shutdownGracefully()
         logger.info("stopped")
     }
 

@@ -25,6 +25,8 @@ public struct GatewayConfig: Sendable, Equatable {
     public var telemetry: TelemetryConfig
     /// Rule files evaluated in the process and their Alertmanagers.
     public var rules: RulesConfig
+    /// OTLP/HTTP export.
+    public var otlp: OTLPConfig = OTLPConfig()
 
     public init(
         sourceFile: String = "<memory>",

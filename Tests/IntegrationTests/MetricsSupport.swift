@@ -177,6 +177,9 @@ enum MetricsTraffic {
           evaluation_interval: 1s
           alertmanagers:
             - url: http://127.0.0.1:9    # never contacted: the rule never fires
+        otlp:
+          endpoint: http://127.0.0.1:9   # nothing listens: exports fail and are counted
+          metric_export_interval: 1s
         """
     }
 
