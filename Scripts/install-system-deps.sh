@@ -3,10 +3,11 @@
 #
 #   Scripts/install-system-deps.sh [--for demo|test|bench]
 #
-#   demo   basics only: curl, ca-certificates (default)
-#   test   what the test suite drives: curl, procps, prometheus (promtool), prometheus-alertmanager,
-#          protobuf-c-compiler and libprotobuf-c-dev (OTLP encoding), python3-venv (the OTLP decoder's venv)
-#   bench  what Scripts/bench-proxy.sh drives: nginx, wrk, procps
+#   Every purpose gets the build's needs: curl, ca-certificates, libprotobuf-c-dev (OTLP encoding).
+#   demo   the build's needs only (default)
+#   test   plus what the test suite drives: procps, prometheus (promtool), prometheus-alertmanager,
+#          protobuf-c-compiler (Scripts/generate-otlp.sh), python3-venv (the OTLP decoder's venv)
+#   bench  plus what Scripts/bench-proxy.sh drives: nginx, wrk, procps
 #
 # Idempotent: every package is checked with dpkg first; `apt-get update` runs at most once and only
 # when something is missing. Services that a package would start (nginx on port 80, prometheus,
@@ -41,11 +42,11 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-base=(curl ca-certificates)
+base=(curl ca-certificates libprotobuf-c-dev)
 case "$purpose" in
     demo) wanted=("${base[@]}") ;;
     test)
-        wanted=("${base[@]}" procps prometheus prometheus-alertmanager protobuf-c-compiler libprotobuf-c-dev python3-venv)
+        wanted=("${base[@]}" procps prometheus prometheus-alertmanager protobuf-c-compiler python3-venv)
         ;;
     bench) wanted=("${base[@]}" nginx wrk procps) ;;
     *)
