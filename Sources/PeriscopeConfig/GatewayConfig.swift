@@ -27,6 +27,8 @@ public struct GatewayConfig: Sendable, Equatable {
     public var rules: RulesConfig
     /// OTLP/HTTP export.
     public var otlp: OTLPConfig = OTLPConfig()
+    /// Spans, propagation and sampling.
+    public var tracing: TracingConfig = TracingConfig()
 
     public init(
         sourceFile: String = "<memory>",

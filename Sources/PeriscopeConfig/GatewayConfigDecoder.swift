@@ -2,7 +2,9 @@ import Yams
 
 /// Reads the document root and the small top-level sections (`admin`, `drain`, `logging`, `telemetry`).
 enum GatewayConfigDecoder {
-    static let rootKeys = ["admin", "drain", "logging", "telemetry", "rules", "otlp", "listeners", "clusters"]
+    static let rootKeys = [
+        "admin", "drain", "logging", "telemetry", "rules", "otlp", "tracing", "listeners", "clusters",
+    ]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
     static let logFormats = ["auto", "text", "json"]
 
@@ -28,6 +30,9 @@ enum GatewayConfigDecoder {
         }
         if let rules = mapping["rules"]?.mapping(keys: RulesDecoder.keys) {
             config.rules = RulesDecoder.decode(rules)
+        }
+        if let tracing = mapping["tracing"]?.mapping(keys: TracingDecoder.keys) {
+            config.tracing = TracingDecoder.decode(tracing)
         }
         if let otlp = mapping["otlp"]?.mapping(keys: OTLPDecoder.keys) {
             config.otlp = OTLPDecoder.decode(otlp)

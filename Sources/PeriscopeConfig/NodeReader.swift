@@ -110,6 +110,18 @@ struct NodeReader {
         return value
     }
 
+    /// `true` or `false` (YAML's other spellings of booleans are not accepted, to keep configs plain).
+    func bool() -> Bool? {
+        guard let text = self.scalar(expected: "true or false") else { return nil }
+        switch text {
+        case "true": return true
+        case "false": return false
+        default:
+            self.error("expected true or false, found '\(text)'")
+            return nil
+        }
+    }
+
     /// A decimal number such as `0.25`, `5` or `1e-3`; YAML's `.inf`, `-.inf` and `.nan` read as infinities and NaN
     /// (callers that need a finite value check it).
     func number() -> Double? {
