@@ -1,0 +1,149 @@
+/// Inline bytes of `url.path`: 128 bytes, 8-byte aligned so the record needs no padding around it.
+@usableFromInline
+struct URLPathStorage: Sendable, BitwiseCopyable {
+    @usableFromInline var words:
+        (
+            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64
+        )
+
+    @inlinable
+    init() {
+        self.words = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    }
+}
+
+/// Inline bytes of `user_agent.original`: 88 bytes (the size that rounds the record to six cache lines).
+@usableFromInline
+struct UserAgentStorage: Sendable, BitwiseCopyable {
+    @usableFromInline var words:
+        (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+
+    @inlinable
+    init() {
+        self.words = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    }
+}
+
+extension SpanRecord {
+    /// Copies `source` into `storage`, cut at the last whole UTF-8 character that fits.
+    ///
+    /// - Returns: The bytes kept, and whether any were cut.
+    @inlinable
+    static func copyTruncating(
+        _ source: UnsafeRawBufferPointer,
+        into storage: UnsafeMutableRawBufferPointer
+    ) -> (count: UInt8, truncated: Bool) {
+        var count = source.count
+        let truncated = count > storage.count
+        if truncated {
+            count = storage.count
+            // source[count] is the first byte left out: while it continues a character, that character would be
+            // split, so leave out its earlier bytes too. Keeps the stored text valid UTF-8 if the input was.
+            while count > 0 && source[count] & 0xC0 == 0x80 {
+                count -= 1
+            }
+        }
+        if count > 0 {
+            storage.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: count)
+        }
+        return (UInt8(truncatingIfNeeded: count), truncated)
+    }
+
+    // MARK: url.path
+
+    /// Sets `url.path` from UTF-8 bytes, keeping at most ``urlPathCapacity`` bytes (cut at a character boundary)
+    /// and setting or clearing ``Truncation/urlPath``. No allocation.
+    @inlinable
+    public mutating func setURLPath(utf8 bytes: UnsafeRawBufferPointer) {
+        let (count, truncated) = withUnsafeMutableBytes(of: &self.urlPathStorage) { storage in
+            Self.copyTruncating(bytes, into: storage)
+        }
+        self.urlPathLength = count
+        if truncated { self.truncationBits.insert(.urlPath) } else { self.truncationBits.remove(.urlPath) }
+    }
+
+    /// Sets `url.path` from a string (see ``setURLPath(utf8:)``). No allocation for native strings.
+    @inlinable
+    public mutating func setURLPath(_ path: some StringProtocol) {
+        let copied: Void? = path.utf8.withContiguousStorageIfAvailable { buffer in
+            self.setURLPath(utf8: UnsafeRawBufferPointer(buffer))
+        }
+        if copied == nil {
+            var native = String(path)
+            native.withUTF8 { self.setURLPath(utf8: UnsafeRawBufferPointer($0)) }
+        }
+    }
+
+    /// Sets `url.path` from an HTTP request target (`/a/b?x=1`): the part before the first `?` or `#`.
+    @inlinable
+    public mutating func setURLPath(requestTarget target: some StringProtocol) {
+        let copied: Void? = target.utf8.withContiguousStorageIfAvailable { buffer in
+            self.setURLPath(
+                utf8: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[..<Self.pathEnd(buffer)])))
+        }
+        if copied == nil {
+            var native = String(target)
+            native.withUTF8 { buffer in
+                self.setURLPath(
+                    utf8: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[..<Self.pathEnd(buffer)])))
+            }
+        }
+    }
+
+    @inlinable
+    static func pathEnd(_ target: UnsafeBufferPointer<UInt8>) -> Int {
+        target.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? target.count
+    }
+
+    /// Calls `body` with the stored `url.path` bytes (valid only inside `body`). For the encoder: no copy.
+    @inlinable
+    public func withURLPathBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try withUnsafeBytes(of: self.urlPathStorage) { storage in
+            try body(UnsafeRawBufferPointer(rebasing: storage[..<Int(self.urlPathLength)]))
+        }
+    }
+
+    /// The stored `url.path` (invalid UTF-8 is repaired). Allocates: for export and tests.
+    public var urlPath: String {
+        self.withURLPathBytes { String(decoding: $0, as: UTF8.self) }
+    }
+
+    // MARK: user_agent.original
+
+    /// Sets `user_agent.original` from UTF-8 bytes, keeping at most ``userAgentCapacity`` bytes (cut at a
+    /// character boundary) and setting or clearing ``Truncation/userAgent``. No allocation.
+    @inlinable
+    public mutating func setUserAgent(utf8 bytes: UnsafeRawBufferPointer) {
+        let (count, truncated) = withUnsafeMutableBytes(of: &self.userAgentStorage) { storage in
+            Self.copyTruncating(bytes, into: storage)
+        }
+        self.userAgentLength = count
+        if truncated { self.truncationBits.insert(.userAgent) } else { self.truncationBits.remove(.userAgent) }
+    }
+
+    /// Sets `user_agent.original` from a string (see ``setUserAgent(utf8:)``). No allocation for native strings.
+    @inlinable
+    public mutating func setUserAgent(_ userAgent: some StringProtocol) {
+        let copied: Void? = userAgent.utf8.withContiguousStorageIfAvailable { buffer in
+            self.setUserAgent(utf8: UnsafeRawBufferPointer(buffer))
+        }
+        if copied == nil {
+            var native = String(userAgent)
+            native.withUTF8 { self.setUserAgent(utf8: UnsafeRawBufferPointer($0)) }
+        }
+    }
+
+    /// Calls `body` with the stored `user_agent.original` bytes (valid only inside `body`).
+    @inlinable
+    public func withUserAgentBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try withUnsafeBytes(of: self.userAgentStorage) { storage in
+            try body(UnsafeRawBufferPointer(rebasing: storage[..<Int(self.userAgentLength)]))
+        }
+    }
+
+    /// The stored `user_agent.original` (invalid UTF-8 is repaired). Allocates: for export and tests.
+    public var userAgent: String {
+        self.withUserAgentBytes { String(decoding: $0, as: UTF8.self) }
+    }
+}
