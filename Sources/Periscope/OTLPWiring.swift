@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import PeriscopeAdmin
 import PeriscopeConfig
+import PeriscopeGateway
 import PeriscopeOTLP
 import PeriscopeTelemetry
 import ServiceLifecycle
@@ -75,7 +76,8 @@ enum OTLPWiring {
         )
         for warning in warnings { logger.warning("\(warning)") }
         var temporality = OTLPAggregationTemporality.cumulative
-        if let preference = environment["OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE"] ?? config.metricsTemporality,
+        if let preference = environment["OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE"]
+            ?? config.metricsTemporality,
             !preference.isEmpty
         {
             if let chosen = OTLPAggregationTemporality(preference: preference) {
@@ -108,6 +110,35 @@ enum OTLPWiring {
             logger.error("OTLP metrics export disabled", metadata: ["error": "\(error)"])
             return nil
         }
+    }
+}
+
+extension OTLPWiring {
+    /// The proxy's span recording, or nil when tracing is off (`tracing.enabled`, by default on exactly when
+    /// OTLP export is on). `OTEL_TRACES_SAMPLER`/`OTEL_TRACES_SAMPLER_ARG` win over `tracing.sampler`/`ratio`.
+    static func gatewayTracing(
+        config: GatewayConfig,
+        runtime: GatewayRuntime,
+        loopCount: Int,
+        registry: MetricsRegistry,
+        logger: Logger,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> GatewayTracing? {
+        guard config.tracing.enabled ?? Self.isEnabled(config.otlp, environment: environment) else { return nil }
+        let fromEnvironment = !(environment[Sampler.samplerVariable] ?? "").isEmpty
+        let (sampler, issues) = Sampler.fromEnvironment(
+            sampler: fromEnvironment ? environment[Sampler.samplerVariable] : config.tracing.sampler,
+            argument: fromEnvironment ? environment[Sampler.samplerArgumentVariable] : String(config.tracing.ratio),
+            trustIncomingSampled: config.tracing.trustIncomingSampled
+        )
+        for issue in issues { logger.warning("\(issue)") }
+        return GatewayTracing(
+            config: config.tracing,
+            sampler: sampler,
+            runtime: runtime,
+            loopCount: loopCount,
+            registry: registry
+        )
     }
 }
 

@@ -50,11 +50,20 @@ enum GatewayProcess {
         let state = GatewayState()
         let registry = MetricsRegistry(eventLoopCount: self.threadCount)
         bootstrapSwiftMetrics(registry: registry, onConflict: { logger.warning("\($0)") })
+        let runtime = GatewayRuntime(config: config)
+        let tracing = OTLPWiring.gatewayTracing(
+            config: config,
+            runtime: runtime,
+            loopCount: self.threadCount,
+            registry: registry,
+            logger: logger
+        )
         let gateway = try await Gateway(
-            runtime: GatewayRuntime(config: config),
+            runtime: runtime,
             group: group,
             state: state,
             registry: registry,
+            tracing: tracing,
             logger: logger
         )
         // Rule evaluation, alert notification and OTLP export run here, never on the traffic loops.

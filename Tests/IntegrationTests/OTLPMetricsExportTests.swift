@@ -21,7 +21,8 @@ extension EndToEnd {
         /// Every `periscope_http_requests` data point of the newest export, by (route, method, code).
         static func requestCounts(in export: [String: Any]) -> [String: Double] {
             var counts: [String: Double] = [:]
-            for metric in OTLPReceiver.metrics(in: export) where metric["name"] as? String == "periscope_http_requests" {
+            for metric in OTLPReceiver.metrics(in: export) where metric["name"] as? String == "periscope_http_requests"
+            {
                 let sum = metric["sum"] as? [String: Any] ?? [:]
                 for point in sum["data_points"] as? [[String: Any]] ?? [] {
                     let attributes = OTLPReceiver.attributes(point["attributes"])
@@ -43,7 +44,9 @@ extension EndToEnd {
                         defer { client.close() }
                         for _ in 0..<40 { #expect(try await client.request(.GET, "/a").status == 200) }
                         var newest: [String: Any] = [:]
-                        try await waitUntil("an export with 40 requests", timeout: .seconds(15), interval: .milliseconds(100)) {
+                        try await waitUntil(
+                            "an export with 40 requests", timeout: .seconds(15), interval: .milliseconds(100)
+                        ) {
                             newest = try await receiver.received().metrics.last?["body"] as? [String: Any] ?? [:]
                             return Self.requestCounts(in: newest)["all|GET|200"] == 40
                         }
@@ -54,7 +57,8 @@ extension EndToEnd {
                         #expect(Self.requestCounts(in: newest) == exposed)
 
                         let resource = OTLPReceiver.attributes(
-                            ((newest["resource_metrics"] as? [[String: Any]])?.first?["resource"] as? [String: Any])?["attributes"]
+                            ((newest["resource_metrics"] as? [[String: Any]])?.first?["resource"] as? [String: Any])?[
+                                "attributes"]
                         )
                         #expect(resource["service.name"] == "edge-gateway")
                         #expect(resource["service.version"] == "0.1.0")
@@ -67,9 +71,12 @@ extension EndToEnd {
                         let sum = requests?["sum"] as? [String: Any]
                         #expect(sum?["is_monotonic"] as? Bool == true)
                         #expect(sum?["aggregation_temporality"] as? String == "AGGREGATION_TEMPORALITY_CUMULATIVE")
-                        let duration = metrics.first { $0["name"] as? String == "periscope_http_request_duration_seconds" }
+                        let duration = metrics.first {
+                            $0["name"] as? String == "periscope_http_request_duration_seconds"
+                        }
                         #expect(duration?["unit"] as? String == "s")
-                        let points = (duration?["histogram"] as? [String: Any])?["data_points"] as? [[String: Any]] ?? []
+                        let points =
+                            (duration?["histogram"] as? [String: Any])?["data_points"] as? [[String: Any]] ?? []
                         let point = points.first { OTLPReceiver.attributes($0["attributes"])["code_class"] == "2xx" }
                         #expect(point?["count"] as? String == "40")
                         let buckets = (point?["bucket_counts"] as? [String] ?? []).compactMap { Int($0) }
@@ -95,7 +102,9 @@ extension EndToEnd {
                         }
                         #expect(try await receiver.received().metrics.isEmpty)
                         try await receiver.control(status: 200, retryAfter: nil)
-                        try await waitUntil("an export after the outage", timeout: .seconds(15), interval: .milliseconds(100)) {
+                        try await waitUntil(
+                            "an export after the outage", timeout: .seconds(15), interval: .milliseconds(100)
+                        ) {
                             try await !receiver.received().metrics.isEmpty
                         }
                         let exports = try await gateway.scrapeText().exposition.sum(
@@ -151,7 +160,8 @@ struct OTLPReceiver {
 
     static func start() async throws -> OTLPReceiver {
         let environment = ProcessInfo.processInfo.environment
-        let venv = environment["PERISCOPE_OTLP_VENV"].flatMap { $0.isEmpty ? nil : $0 }
+        let venv =
+            environment["PERISCOPE_OTLP_VENV"].flatMap { $0.isEmpty ? nil : $0 }
             ?? Self.repository.appendingPathComponent(".venv-otlp").path
         let python = venv + "/bin/python"
         guard FileManager.default.isExecutableFile(atPath: python) else {

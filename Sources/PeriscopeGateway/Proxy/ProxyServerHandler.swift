@@ -82,6 +82,11 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var upstreamStart: NIODeadline?
     private var upstreamSeconds = 0.0
     private var responseStatus = 0
+    /// The spans of this exchange, when tracing is on.
+    private var trace: ExchangeTrace?
+    /// The index in ``LocalResponse/codes`` of the gateway's own answer to this exchange, if it gave one.
+    private var localErrorIndex: Int?
+    private var remoteAddress: SocketAddress?
     private var responseBodyBytes: Int64 = 0
 
     init(loop: LoopContext, listener: ListenerRuntime, logger: Logger) {
@@ -98,7 +103,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        self.clientAddress = context.channel.remoteAddress?.ipAddress
+        self.remoteAddress = context.channel.remoteAddress
+        self.clientAddress = self.remoteAddress?.ipAddress
         self.loop.register(self)
         self.loop.state.connectionOpened()
         self.listenerMetrics.connectionsActive.increment(shard: self.loop.metrics.shard)
@@ -211,6 +217,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func resetExchange() {
+        self.trace = nil
+        self.localErrorIndex = nil
         self.route = nil
         self.pool = nil
         self.upstream = nil
@@ -256,6 +264,10 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func recordExchange(now: NIODeadline = .now()) {
         guard self.exchangeOpen else { return }
         self.exchangeOpen = false
+        if let tracing = self.loop.tracing, self.trace != nil {
+            self.trace!.finish(status: self.responseStatus, localError: self.localErrorIndex, tracing: tracing)
+            self.trace = nil
+        }
         let metrics = self.loop.metrics
         self.listenerMetrics.inFlight.decrement(shard: metrics.shard)
         // A request the client abandoned before any response byte has no status to count under.
@@ -279,6 +291,14 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.requestMethod = head.method
         self.lastActivity = .now()
         self.openExchange(at: self.lastActivity)
+        if let tracing = self.loop.tracing {
+            self.trace = ExchangeTrace(
+                head: head,
+                tracing: tracing,
+                listener: self.listener,
+                clientAddress: self.remoteAddress
+            )
+        }
         if !head.isKeepAlive || head.version != .http1_1 {
             self.closeAfterExchange = true
         }
@@ -310,6 +330,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return self.respondLocally(.methodNotAllowed(allowed), close: mustClose)
         }
         self.route = route
+        if let tracing = self.loop.tracing {
+            self.trace?.matched(route: route, listener: self.listener, tracing: tracing.shared)
+        }
         if let limit = route.maxBodyBytes, let length = facts.contentLength, length > limit {
             return self.respondLocally(.bodyTooLarge, close: true)
         }
@@ -322,7 +345,18 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let pool = self.loop.pools[cluster.endpoints[picked].index]
         self.pool = pool
         var request = self.context!.channel.allocator.buffer(capacity: 256 + head.uri.utf8.count)
-        RequestRewriter.writeUpstreamHead(head, facts: facts, clientAddress: self.clientAddress, into: &request)
+        var propagation: (TracePropagation, SpanContext)?
+        if let tracing = self.loop.tracing, self.trace != nil {
+            self.trace!.prepareClient(ids: &tracing.ids)
+            propagation = (tracing.shared.propagation, self.trace!.upstreamContext)
+        }
+        RequestRewriter.writeUpstreamHead(
+            head,
+            facts: facts,
+            clientAddress: self.clientAddress,
+            trace: propagation,
+            into: &request
+        )
         self.pendingRequest = request
         self.requestChunked = facts.isChunked
         self.requestHasBody = hasBody
@@ -343,6 +377,10 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard let request = self.pendingRequest else { return }
         self.phase = .proxying
         self.upstreamStart = .now()
+        if let tracing = self.loop.tracing, let endpoint = self.pool?.endpoint.index {
+            let replay = self.trace?.hasClient == true
+            self.trace?.beginClient(endpoint: endpoint, tracing: tracing.shared, replay: replay)
+        }
         self.pendingRequest = nil
         self.upstream = connection
         connection.delegate = self
@@ -449,6 +487,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.framing = .identity
         self.responseStarted = true
         self.responseStatus = Int(response.status.code)
+        self.localErrorIndex = response.reasonIndex
         self.loop.metrics.localResponse(
             listener: self.listener, reason: response.code, reasonIndex: response.reasonIndex)
         if response.code == LocalResponse.upstreamTimeout.code, let endpoint = self.pool?.endpoint {
@@ -679,6 +718,7 @@ extension ProxyServerHandler: UpstreamDelegate {
             }
         case .end(let trailers):
             let now = NIODeadline.now()
+            self.trace?.endClient(status: self.responseStatus)
             if let start = self.upstreamStart, let pool = self.pool {
                 self.upstreamSeconds = Double((now - start).nanoseconds) / 1e9
                 self.loop.metrics.upstreamFinished(

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import PeriscopeTelemetry
 
 /// Turns the request head received downstream into the bytes sent upstream.
 ///
@@ -58,6 +59,7 @@ struct RequestRewriter {
         _ head: HTTPRequestHead,
         facts: Facts,
         clientAddress: String?,
+        trace: (propagation: TracePropagation, context: SpanContext)? = nil,
         into buffer: inout ByteBuffer
     ) {
         buffer.writeString(head.method.rawValue)
@@ -76,6 +78,8 @@ struct RequestRewriter {
                 if name.equalsIgnoringCase("x-forwarded-for") { forwardedFor.append(value) }
                 continue
             }
+            // The gateway's own span replaces the caller's context in the propagation headers.
+            if trace != nil && Self.isPropagationHeader(name) { continue }
             buffer.writeString(name)
             buffer.writeStaticString(": ")
             buffer.writeString(value)
@@ -95,6 +99,14 @@ struct RequestRewriter {
             }
             buffer.writeStaticString("\r\n")
         }
+        if let trace {
+            trace.propagation.inject(trace.context) { name, value in
+                buffer.writeString(name)
+                buffer.writeStaticString(": ")
+                buffer.writeString(value)
+                buffer.writeStaticString("\r\n")
+            }
+        }
         buffer.writeStaticString("x-forwarded-proto: http\r\n")
         if let host = facts.host {
             buffer.writeStaticString("x-forwarded-host: ")
@@ -102,6 +114,20 @@ struct RequestRewriter {
             buffer.writeStaticString("\r\n")
         }
         buffer.writeStaticString("\r\n")
+    }
+}
+
+extension RequestRewriter {
+    /// `traceparent`, `tracestate`, `b3` and `x-b3-*` (any case), checked without allocating.
+    static func isPropagationHeader(_ name: String) -> Bool {
+        guard let first = name.utf8.first else { return false }
+        switch first | 0x20 {
+        case UInt8(ascii: "t"): return name.equalsIgnoringCase("traceparent") || name.equalsIgnoringCase("tracestate")
+        case UInt8(ascii: "b"): return name.equalsIgnoringCase("b3")
+        case UInt8(ascii: "x"):
+            return name.utf8.count > 5 && name.utf8.prefix(5).map { $0 | 0x20 } == Array("x-b3-".utf8)
+        default: return false
+        }
     }
 }
 

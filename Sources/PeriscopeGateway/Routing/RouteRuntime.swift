@@ -19,6 +19,9 @@ public final class RouteRuntime: Sendable {
     let idleTimeout: TimeAmount
     /// Body limit for this route (route override or the listener's); `nil` is unlimited.
     let maxBodyBytes: Int64?
+    /// The route's match as OpenTelemetry's `http.route` wants it: the path template (`/api/users/{id}`) or the
+    /// prefix (`/api/orders`).
+    public let template: String
 
     init(config: RouteConfig, index: Int, cluster: ClusterRuntime, listenerLimits: RequestLimits) {
         self.name = config.name
@@ -29,6 +32,7 @@ public final class RouteRuntime: Sendable {
         self.timeout = TimeAmount(config.timeout)
         self.idleTimeout = TimeAmount(config.idleTimeout)
         self.maxBodyBytes = config.maxBodyBytes ?? listenerLimits.maxBodyBytes
+        self.template = config.match.path ?? config.match.prefix ?? "/"
     }
 
     @inline(__always)

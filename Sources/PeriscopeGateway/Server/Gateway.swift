@@ -28,6 +28,7 @@ public final class Gateway: Sendable {
         group: any EventLoopGroup,
         state: GatewayState,
         registry: MetricsRegistry,
+        tracing: GatewayTracing? = nil,
         logger: Logger
     ) async throws {
         let metrics = GatewayMetrics(registry: registry, runtime: runtime)
@@ -47,6 +48,7 @@ public final class Gateway: Sendable {
                     runtime: runtime,
                     state: state,
                     metrics: LoopMetrics(shared: metrics, loopIndex: index),
+                    tracing: tracing,
                     logger: logger
                 )
                 context.start()

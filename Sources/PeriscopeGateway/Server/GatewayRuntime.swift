@@ -18,6 +18,8 @@ public final class ListenerRuntime: Sendable {
     let idleTimeout: TimeAmount
     /// Decoder limits derived from `limits`.
     let decoderLimits: NIOHTTPDecoderLimitConfiguration
+    /// The routes, by index.
+    public let routes: [RouteRuntime]
 
     init(config: ListenerConfig, index: Int, clustersByName: [String: ClusterRuntime]) {
         self.name = config.name
@@ -41,6 +43,7 @@ public final class ListenerRuntime: Sendable {
             let pattern = route.match.path.map(PathPattern.init(path:)) ?? .prefix(route.match.prefix ?? "/")
             entries.append((pattern, route.match.hosts, runtime))
         }
+        self.routes = entries.map(\.route)
         self.router = Router(routes: entries)
     }
 }

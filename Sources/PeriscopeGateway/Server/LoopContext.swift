@@ -15,6 +15,8 @@ final class LoopContext {
     let pools: [EndpointPool]
     /// Balancers by cluster index.
     let balancers: [any LoadBalancer]
+    /// Span recording, when tracing is on.
+    let tracing: LoopTracing?
     /// Open downstream connections, for drain.
     private var connections: [ObjectIdentifier: ProxyServerHandler] = [:]
     private var sweepTask: Scheduled<Void>?
@@ -25,9 +27,11 @@ final class LoopContext {
         runtime: GatewayRuntime,
         state: GatewayState,
         metrics: LoopMetrics,
+        tracing: GatewayTracing?,
         logger: Logger
     ) {
         self.metrics = metrics
+        self.tracing = tracing.map { LoopTracing(shared: $0, loopIndex: index) }
         self.eventLoop = eventLoop
         self.index = index
         self.runtime = runtime
