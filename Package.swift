@@ -111,7 +111,6 @@ let package = Package(
                 .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["Traces"],  // TEMPORARY: being written
             swiftSettings: swiftSettings
         ),
         .target(
@@ -179,7 +178,6 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["Traces"],  // TEMPORARY: being written
             swiftSettings: swiftSettings
         ),
         .testTarget(

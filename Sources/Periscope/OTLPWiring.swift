@@ -142,13 +142,53 @@ extension OTLPWiring {
     }
 }
 
+extension OTLPWiring {
+    /// The span exporter for `tracing`'s buffer, or nil when OTLP export is off (spans are then only counted).
+    static func spanExporter(
+        config: OTLPConfig,
+        tracing: GatewayTracing?,
+        registry: MetricsRegistry,
+        eventLoop: any EventLoop,
+        logger: Logger,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> OTLPSpanExporter? {
+        guard let tracing, Self.isEnabled(config, environment: environment) else { return nil }
+        let (configuration, _) = OTLPExporterConfiguration.resolve(
+            file: Self.fileSettings(config),
+            environment: environment
+        )
+        do {
+            let exporter = try OTLPSpanExporter(
+                buffer: tracing.buffer,
+                strings: tracing.strings,
+                configuration: configuration,
+                encoder: OTLPTracesEncoder.Configuration(
+                    resource: Self.resource(config, environment: environment, logger: logger),
+                    scopeVersion: PeriscopeBuild.version
+                ),
+                eventLoop: eventLoop,
+                registry: registry,
+                logger: logger
+            )
+            logger.info("exporting OTLP traces", metadata: ["endpoint": "\(configuration.traces.endpoint.url)"])
+            return exporter
+        } catch {
+            logger.error("OTLP trace export disabled", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+}
+
 /// Runs the OTLP exporters until shutdown, then flushes them (after the gateway has drained).
 struct OTLPService: Service {
-    let metrics: OTLPMetricsExporter
+    let metrics: OTLPMetricsExporter?
+    let spans: OTLPSpanExporter?
 
     func run() async throws {
-        self.metrics.start()
+        self.metrics?.start()
+        self.spans?.start()
         try? await gracefulShutdown()
-        await self.metrics.shutdown(deadline: .now() + .seconds(5))
+        await self.spans?.shutdown(deadline: .now() + .seconds(5))
+        await self.metrics?.shutdown(deadline: .now() + .seconds(5))
     }
 }

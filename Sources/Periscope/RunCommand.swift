@@ -102,8 +102,15 @@ enum GatewayProcess {
             services.append(.init(service: RulesService(manager: rules)))
         }
         // Listed before the gateway, so it shuts down after the gateway has drained (reverse order).
-        if let otlpMetrics {
-            services.append(.init(service: OTLPService(metrics: otlpMetrics)))
+        let spanExporter = OTLPWiring.spanExporter(
+            config: config.otlp,
+            tracing: tracing,
+            registry: registry,
+            eventLoop: backgroundGroup.next(),
+            logger: logger
+        )
+        if otlpMetrics != nil || spanExporter != nil {
+            services.append(.init(service: OTLPService(metrics: otlpMetrics, spans: spanExporter)))
         }
         for extra in extraServices {
             services.append(.init(service: extra))

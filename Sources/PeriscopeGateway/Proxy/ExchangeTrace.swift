@@ -25,7 +25,8 @@ struct ExchangeTrace {
         head: HTTPRequestHead,
         tracing: LoopTracing,
         listener: ListenerRuntime,
-        clientAddress: SocketAddress?
+        clientAddress: SocketAddress?,
+        localPort: Int?
     ) {
         let shared = tracing.shared
         let incoming = shared.propagation.extract { head.headers[$0] }
@@ -46,7 +47,8 @@ struct ExchangeTrace {
         server.setURLPath(requestTarget: head.uri)
         if let agent = head.headers.first(name: "user-agent") { server.setUserAgent(agent) }
         server.listenerID = shared.listenerIDs[listener.index]
-        server.serverPort = shared.listenerPorts[listener.index]
+        // The bound port (a listener configured with port 0 has one only once bound).
+        server.serverPort = localPort.map { UInt16(clamping: $0) } ?? shared.listenerPorts[listener.index]
         switch clientAddress {
         case .v4(let address): server.clientAddress = .init(address.address)
         case .v6(let address): server.clientAddress = .init(address.address)

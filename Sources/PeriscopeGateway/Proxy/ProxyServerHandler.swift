@@ -87,6 +87,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The index in ``LocalResponse/codes`` of the gateway's own answer to this exchange, if it gave one.
     private var localErrorIndex: Int?
     private var remoteAddress: SocketAddress?
+    private var localPort: Int?
     private var responseBodyBytes: Int64 = 0
 
     init(loop: LoopContext, listener: ListenerRuntime, logger: Logger) {
@@ -104,6 +105,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         self.remoteAddress = context.channel.remoteAddress
+        self.localPort = context.channel.localAddress?.port
         self.clientAddress = self.remoteAddress?.ipAddress
         self.loop.register(self)
         self.loop.state.connectionOpened()
@@ -296,7 +298,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 head: head,
                 tracing: tracing,
                 listener: self.listener,
-                clientAddress: self.remoteAddress
+                clientAddress: self.remoteAddress,
+                localPort: self.localPort
             )
         }
         if !head.isKeepAlive || head.version != .http1_1 {

@@ -1,0 +1,124 @@
+import PeriscopeTelemetry
+
+/// A C string with its length (without the terminating NUL).
+struct SizedCString {
+    let pointer: CString
+    let count: Int
+}
+
+/// An upstream endpoint (`host:port`, interned) split for `server.address` / `server.port` and `url.full`.
+struct EndpointParts {
+    /// `server.address`: the host, without the brackets of an IPv6 literal.
+    let address: CString
+    /// `server.port`, or `nil` if the endpoint names no port.
+    let port: Int64?
+    /// The endpoint as a URL authority (`host:port`, an IPv6 literal in brackets).
+    let authority: SizedCString
+}
+
+/// C copies of the strings of one ``PeriscopeTelemetry/SpanStringTable``, kept across batches.
+///
+/// A table's ids are never reused and the string of an id never changes, so a copy made for one batch stays right
+/// for every later one: each configured name is copied once for the life of the encoder (or until the encoder is
+/// handed another table), not once per batch. The copies live in an arena of their own that is never reset; it
+/// grows with the number of distinct ids exported, which the table bounds.
+struct SpanStringCache {
+    /// The table the copies came from.
+    let table: SpanStringTable
+    private let arena: OTLPArena
+    /// The table as of the current batch; ids newer than it do not resolve.
+    private var snapshot: SpanStringTable.Snapshot
+    /// Indexed by id; `nil` = not copied yet.
+    private var strings: [SizedCString?] = []
+    /// Span names `{method} {route}`, keyed by `route << 8 | method`.
+    private var routeSpanNames: [UInt64: CString] = [:]
+    /// Indexed by id; `nil` = not split yet.
+    private var endpoints: [EndpointParts?] = []
+
+    init(table: SpanStringTable) throws(OTLPEncodingError) {
+        self.table = table
+        self.arena = try OTLPArena(chunkSize: 16 * 1024)
+        self.snapshot = table.snapshot()
+    }
+
+    /// Takes a new snapshot of the table: call once per batch, after the records were drained, so that every id in
+    /// them resolves.
+    mutating func refresh() {
+        self.snapshot = self.table.snapshot()
+    }
+
+    /// The string of `id`, or `nil` for ``PeriscopeTelemetry/SpanStringID/none`` and for ids the snapshot does not
+    /// know.
+    mutating func string(_ id: SpanStringID) throws(OTLPEncodingError) -> SizedCString? {
+        let index = Int(id.rawValue)
+        if index < self.strings.count, let cached = self.strings[index] {
+            return cached
+        }
+        guard !id.isNone, let string = self.snapshot[id], !string.isEmpty else { return nil }
+        let copy = SizedCString(pointer: try self.arena.string(string), count: string.utf8.count)
+        if index >= self.strings.count {
+            self.strings.append(contentsOf: repeatElement(nil, count: index + 1 - self.strings.count))
+        }
+        self.strings[index] = copy
+        return copy
+    }
+
+    /// `"{method} {route}"` for a span with a route, built once per pair.
+    mutating func spanName(
+        route: SpanStringID,
+        method: SpanRecord.HTTPMethod
+    ) throws(OTLPEncodingError) -> CString? {
+        let key = UInt64(route.rawValue) << 8 | UInt64(method.rawValue)
+        if let cached = self.routeSpanNames[key] {
+            return cached
+        }
+        guard let routeText = self.snapshot[route], !routeText.isEmpty else { return nil }
+        let name = try self.arena.string(SpanNames.methodPart(method) + " " + routeText)
+        self.routeSpanNames[key] = name
+        return name
+    }
+
+    /// The parts of endpoint `id` (`host:port`, `[v6]:port`, or a host alone), split once per id.
+    mutating func endpoint(_ id: SpanStringID) throws(OTLPEncodingError) -> EndpointParts? {
+        let index = Int(id.rawValue)
+        if index < self.endpoints.count, let cached = self.endpoints[index] {
+            return cached
+        }
+        guard !id.isNone, let text = self.snapshot[id], !text.isEmpty else { return nil }
+        let (host, port) = Self.split(endpoint: text)
+        let isBareIPv6 = !text.hasPrefix("[") && host.contains(":")
+        let authority = isBareIPv6 ? "[" + host + "]" : text
+        let parts = EndpointParts(
+            address: try self.arena.string(host),
+            port: port,
+            authority: SizedCString(pointer: try self.arena.string(authority), count: authority.utf8.count)
+        )
+        if index >= self.endpoints.count {
+            self.endpoints.append(contentsOf: repeatElement(nil, count: index + 1 - self.endpoints.count))
+        }
+        self.endpoints[index] = parts
+        return parts
+    }
+
+    /// Splits `host:port`, `[ipv6]:port`, `[ipv6]`, a bare IPv6 literal or a host alone into host and port.
+    static func split(endpoint text: String) -> (host: String, port: Int64?) {
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            let host = String(text[text.index(after: text.startIndex)..<close])
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { return (host, nil) }
+            return (host, Self.port(rest.dropFirst()))
+        }
+        // One colon separates a port; more than one is an IPv6 literal without a port.
+        guard let colon = text.firstIndex(of: ":"), text.lastIndex(of: ":") == colon,
+            let port = Self.port(text[text.index(after: colon)...])
+        else { return (text, nil) }
+        return (String(text[..<colon]), port)
+    }
+
+    private static func port(_ text: Substring) -> Int64? {
+        guard !text.isEmpty, text.utf8.count <= 5, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            let value = Int64(text), value <= 65_535
+        else { return nil }
+        return value
+    }
+}

@@ -1,0 +1,475 @@
+import COTLP
+import CProtobufC
+import PeriscopeTelemetry
+
+typealias CResourceSpans = Opentelemetry__Proto__Trace__V1__ResourceSpans
+typealias CScopeSpans = Opentelemetry__Proto__Trace__V1__ScopeSpans
+typealias CSpan = Opentelemetry__Proto__Trace__V1__Span
+typealias CSpanEvent = Opentelemetry__Proto__Trace__V1__Span__Event
+typealias CSpanStatus = Opentelemetry__Proto__Trace__V1__Status
+
+/// Initialised copies of the messages a span batch builds many of, made once with the generated init functions.
+struct SpanTemplates {
+    let common = OTLPCommonTemplates()
+    let span: CSpan
+    let event: CSpanEvent
+    let status: CSpanStatus
+
+    init() {
+        var span = CSpan()
+        opentelemetry__proto__trace__v1__span__init(&span)
+        self.span = span
+        var event = CSpanEvent()
+        opentelemetry__proto__trace__v1__span__event__init(&event)
+        self.event = event
+        var status = CSpanStatus()
+        opentelemetry__proto__trace__v1__status__init(&status)
+        self.status = status
+    }
+}
+
+/// Arena memory handed out in contiguous runs: ``reserve(_:in:)`` makes sure the next `count` elements are free
+/// (starting a new chunk if not), the caller fills some of them, and ``commit(_:)`` keeps as many as it used. Lets a
+/// span reserve room for its largest possible attribute list and keep only what it filled, without one arena call
+/// per list.
+struct ArenaSlab<Element> {
+    private var next: UnsafeMutablePointer<Element>?
+    private var remaining = 0
+    /// Elements per chunk (more if one reservation needs more).
+    let chunkCount: Int
+
+    init(chunkCount: Int) {
+        self.chunkCount = chunkCount
+    }
+
+    /// The start of `count` free, zero-filled elements.
+    mutating func reserve(_ count: Int, in arena: OTLPArena) throws(OTLPEncodingError) -> UnsafeMutablePointer<Element>
+    {
+        if let next = self.next, self.remaining >= count {
+            return next
+        }
+        let size = Swift.max(self.chunkCount, count)
+        let chunk = try arena.allocate(Element.self, count: size)
+        self.next = chunk
+        self.remaining = size
+        return chunk
+    }
+
+    /// Keeps the first `count` elements of the last reservation.
+    mutating func commit(_ count: Int) {
+        self.next = self.next.map { $0 + count }
+        self.remaining -= count
+    }
+}
+
+/// The attribute list of one span or event being filled: `KeyValue` and `AnyValue` messages and the pointer array
+/// protobuf-c wants, all in reserved slab memory.
+struct AttributeWriter {
+    let pointers: MessagePointers<CKeyValue>
+    let keyValues: UnsafeMutablePointer<CKeyValue>
+    let values: UnsafeMutablePointer<CAnyValue>
+    let capacity: Int
+    let keyValueTemplate: CKeyValue
+    let anyValueTemplate: CAnyValue
+    private(set) var count = 0
+
+    init(
+        pointers: MessagePointers<CKeyValue>,
+        keyValues: UnsafeMutablePointer<CKeyValue>,
+        values: UnsafeMutablePointer<CAnyValue>,
+        capacity: Int,
+        templates: OTLPCommonTemplates
+    ) {
+        self.pointers = pointers
+        self.keyValues = keyValues
+        self.values = values
+        self.capacity = capacity
+        self.keyValueTemplate = templates.keyValue
+        self.anyValueTemplate = templates.anyValue
+    }
+
+    /// The `KeyValue *` array for the message, `nil` when empty.
+    var list: MessagePointers<CKeyValue>? { self.count > 0 ? self.pointers : nil }
+
+    /// Appends a string attribute.
+    mutating func append(_ key: CString, string: CString) {
+        let value = self.next(key)
+        value.pointee.value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE
+        value.pointee.string_value = string
+    }
+
+    /// Appends an int attribute.
+    mutating func append(_ key: CString, int: Int64) {
+        let value = self.next(key)
+        value.pointee.value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE
+        value.pointee.int_value = int
+    }
+
+    private mutating func next(_ key: CString) -> UnsafeMutablePointer<CAnyValue> {
+        precondition(self.count < self.capacity, "span attribute list overflow")
+        let value = self.values + self.count
+        let keyValue = self.keyValues + self.count
+        value.initialize(to: self.anyValueTemplate)
+        keyValue.initialize(to: self.keyValueTemplate)
+        keyValue.pointee.key = key
+        keyValue.pointee.value = value
+        self.pointers[self.count] = keyValue
+        self.count += 1
+        return value
+    }
+}
+
+/// Fills the `Span` messages of one batch from ``PeriscopeTelemetry/SpanRecord``s, in the batch arena.
+///
+/// Fixed strings (keys, method names, …) come from ``SpanConstants``; interned names from the ``SpanStringCache``;
+/// only the per-request text — `url.path`, `user_agent.original`, `client.address`, `url.full` — and the id bytes are
+/// copied per span.
+struct SpansBatchBuilder {
+    /// The most attributes one span gets (see ``addAttributes(of:to:)``).
+    static let maxSpanAttributes = 16
+    /// Bytes of id storage per span: trace id, span id, parent span id.
+    static let idBytesPerSpan = 32
+    /// `Span.flags` bits a runtime span may set (trace flags and the two is-remote bits); 10–31 must be zero.
+    static let flagsMask: UInt32 = 0x3FF
+
+    let arena: OTLPArena
+    let constants: SpanConstants
+    let templates: SpanTemplates
+    var cache: SpanStringCache
+
+    private var keyValues = ArenaSlab<CKeyValue>(chunkCount: 1024)
+    private var anyValues = ArenaSlab<CAnyValue>(chunkCount: 1024)
+    private var attributePointers = ArenaSlab<UnsafeMutablePointer<CKeyValue>?>(chunkCount: 1024)
+
+    /// `url.path` and `user_agent.original` values exported cut short (flagged in the record's truncation).
+    private(set) var truncatedValueCount = 0
+
+    init(arena: OTLPArena, constants: SpanConstants, templates: SpanTemplates, cache: SpanStringCache) {
+        self.arena = arena
+        self.constants = constants
+        self.templates = templates
+        self.cache = cache
+    }
+
+    /// Whether `record` can be exported: OTLP requires a non-zero trace id and span id.
+    static func isValid(_ record: UnsafePointer<SpanRecord>) -> Bool {
+        record.pointee.traceIDHigh | record.pointee.traceIDLow != 0 && record.pointee.spanID != 0
+    }
+
+    /// Fills `span` (an initialised `Span`) from `record`, with its ids in the 32 bytes at `ids`.
+    mutating func fill(
+        _ span: UnsafeMutablePointer<CSpan>,
+        ids: UnsafeMutableRawPointer,
+        from record: UnsafePointer<SpanRecord>
+    ) throws(OTLPEncodingError) {
+        ids.storeBytes(of: record.pointee.traceIDHigh.bigEndian, toByteOffset: 0, as: UInt64.self)
+        ids.storeBytes(of: record.pointee.traceIDLow.bigEndian, toByteOffset: 8, as: UInt64.self)
+        ids.storeBytes(of: record.pointee.spanID.bigEndian, toByteOffset: 16, as: UInt64.self)
+        let idBytes = ids.assumingMemoryBound(to: UInt8.self)
+        span.pointee.trace_id = ProtobufCBinaryData(len: 16, data: idBytes)
+        span.pointee.span_id = ProtobufCBinaryData(len: 8, data: idBytes + 16)
+        if record.pointee.parentSpanID != 0 {
+            ids.storeBytes(of: record.pointee.parentSpanID.bigEndian, toByteOffset: 24, as: UInt64.self)
+            span.pointee.parent_span_id = ProtobufCBinaryData(len: 8, data: idBytes + 24)
+        }
+        span.pointee.name = try self.name(of: record)
+        span.pointee.kind = Opentelemetry__Proto__Trace__V1__Span__SpanKind(
+            rawValue: UInt32(record.pointee.kind.rawValue)
+        )
+        span.pointee.start_time_unix_nano = record.pointee.startTimeUnixNano
+        span.pointee.end_time_unix_nano = record.pointee.endTimeUnixNano
+        span.pointee.flags = record.pointee.flags & Self.flagsMask
+
+        try self.addAttributes(of: record, to: span)
+        if !record.pointee.events.isEmpty {
+            try self.addEvents(of: record, to: span)
+        }
+        span.pointee.dropped_events_count = UInt32(record.pointee.events.droppedCount)
+        if record.pointee.status != .unset {
+            span.pointee.status = try self.status(of: record)
+        }
+    }
+
+    // MARK: - Name and status
+
+    /// `{method} {route}` when the span has a route and is not a client span, else `{method}`.
+    private mutating func name(of record: UnsafePointer<SpanRecord>) throws(OTLPEncodingError) -> CString {
+        let method = record.pointee.method
+        if record.pointee.kind != .client, !record.pointee.routeID.isNone,
+            let name = try self.cache.spanName(route: record.pointee.routeID, method: method)
+        {
+            return name
+        }
+        return self.constants.methodSpanNames[method.rawValue]!
+    }
+
+    /// The span's `Status`: the code, and for an error the `error.type` as message — unless it is just the response
+    /// status code, which the conventions say not to repeat in the description.
+    private mutating func status(
+        of record: UnsafePointer<SpanRecord>
+    ) throws(OTLPEncodingError) -> UnsafeMutablePointer<CSpanStatus> {
+        let status = try self.arena.messages(self.templates.status, count: 1)
+        status.pointee.code = Opentelemetry__Proto__Trace__V1__Status__StatusCode(
+            rawValue: UInt32(record.pointee.status.rawValue)
+        )
+        if record.pointee.status == .error, let errorType = try self.cache.string(record.pointee.errorTypeID),
+            !Self.isDecimal(errorType, equalTo: record.pointee.responseStatusCode)
+        {
+            status.pointee.message = errorType.pointer
+        }
+        return status
+    }
+
+    private static func isDecimal(_ text: SizedCString, equalTo code: UInt16) -> Bool {
+        guard code != 0, text.count <= 5 else { return false }
+        var value = 0
+        for index in 0..<text.count {
+            let digit = Int(UInt8(bitPattern: text.pointer[index])) - 0x30
+            guard digit >= 0 && digit <= 9 else { return false }
+            value = value * 10 + digit
+        }
+        return value == Int(code)
+    }
+
+    // MARK: - Attributes
+
+    private mutating func attributeWriter(capacity: Int) throws(OTLPEncodingError) -> AttributeWriter {
+        AttributeWriter(
+            pointers: try self.attributePointers.reserve(capacity, in: self.arena),
+            keyValues: try self.keyValues.reserve(capacity, in: self.arena),
+            values: try self.anyValues.reserve(capacity, in: self.arena),
+            capacity: capacity,
+            templates: self.templates.common
+        )
+    }
+
+    private mutating func commit(_ writer: AttributeWriter) {
+        self.attributePointers.commit(writer.count)
+        self.keyValues.commit(writer.count)
+        self.anyValues.commit(writer.count)
+    }
+
+    /// The span's attributes, each only when the record has a value for it (see ``OTLPTracesEncoder`` for the
+    /// table). At most ``maxSpanAttributes``.
+    private mutating func addAttributes(
+        of record: UnsafePointer<SpanRecord>,
+        to span: UnsafeMutablePointer<CSpan>
+    ) throws(OTLPEncodingError) {
+        let keys = self.constants.keys
+        let isClient = record.pointee.kind == .client
+        var attributes = try self.attributeWriter(capacity: Self.maxSpanAttributes)
+
+        attributes.append(keys.httpRequestMethod, string: self.constants.methods[record.pointee.method.rawValue]!)
+        if let route = try self.cache.string(record.pointee.routeID) {
+            attributes.append(keys.httpRoute, string: route.pointer)
+        }
+        if record.pointee.responseStatusCode != 0 {
+            attributes.append(keys.httpResponseStatusCode, int: Int64(record.pointee.responseStatusCode))
+        }
+
+        // The upstream endpoint: server.* on a client span, periscope.endpoint otherwise.
+        let endpoint = try self.cache.endpoint(record.pointee.endpointID)
+        var serverPort: Int64? = record.pointee.serverPort != 0 ? Int64(record.pointee.serverPort) : nil
+        if let endpoint {
+            if isClient {
+                attributes.append(keys.serverAddress, string: endpoint.address)
+                serverPort = serverPort ?? endpoint.port
+            } else {
+                attributes.append(keys.endpoint, string: endpoint.authority.pointer)
+            }
+        }
+        if let serverPort {
+            attributes.append(keys.serverPort, int: serverPort)
+        }
+
+        // URL: url.full on a client span when scheme, endpoint and path are known; url.path / url.scheme otherwise.
+        let scheme = self.constants.schemes[record.pointee.urlScheme.rawValue]
+        var wroteFullURL = false
+        if isClient, let scheme, let endpoint {
+            if let full = try self.fullURL(record, scheme: scheme, authority: endpoint.authority) {
+                attributes.append(keys.urlFull, string: full)
+                wroteFullURL = true
+            }
+        }
+        if !wroteFullURL {
+            if let path = try self.text(record, .urlPath) {
+                attributes.append(keys.urlPath, string: path)
+            }
+            if let scheme {
+                attributes.append(keys.urlScheme, string: scheme)
+            }
+        }
+
+        if let address = try self.clientAddress(record) {
+            attributes.append(keys.clientAddress, string: address)
+            if record.pointee.clientAddress.port != 0 {
+                attributes.append(keys.clientPort, int: Int64(record.pointee.clientAddress.port))
+            }
+        }
+        if let userAgent = try self.text(record, .userAgent) {
+            attributes.append(keys.userAgentOriginal, string: userAgent)
+        }
+        if let version = self.constants.protocolVersions[record.pointee.protocolVersion.rawValue] {
+            attributes.append(keys.networkProtocolVersion, string: version)
+        }
+        if record.pointee.attempt > 1 {
+            attributes.append(keys.httpRequestResendCount, int: Int64(record.pointee.attempt) - 1)
+        }
+        if let errorType = try self.cache.string(record.pointee.errorTypeID) {
+            attributes.append(keys.errorType, string: errorType.pointer)
+        }
+        if let cluster = try self.cache.string(record.pointee.clusterID) {
+            attributes.append(keys.cluster, string: cluster.pointer)
+        }
+        if let listener = try self.cache.string(record.pointee.listenerID) {
+            attributes.append(keys.listener, string: listener.pointer)
+        }
+
+        span.pointee.n_attributes = attributes.count
+        span.pointee.attributes = attributes.list
+        self.commit(attributes)
+    }
+
+    /// The inline texts of a record.
+    enum InlineText {
+        case urlPath
+        case userAgent
+
+        /// The record's flag for this text being cut.
+        var truncationFlag: SpanRecord.Truncation {
+            switch self {
+            case .urlPath: .urlPath
+            case .userAgent: .userAgent
+            }
+        }
+    }
+
+    /// A C copy of the record's `url.path` or `user_agent.original`, `nil` when empty. Invalid UTF-8 (a protobuf
+    /// `string` must be UTF-8, and receivers reject the whole request otherwise) is repaired with U+FFFD.
+    private mutating func text(
+        _ record: UnsafePointer<SpanRecord>,
+        _ field: InlineText
+    ) throws(OTLPEncodingError) -> CString? {
+        let arena = self.arena
+        let result: Result<CString?, OTLPEncodingError> =
+            switch field {
+            case .urlPath: record.pointee.withURLPathBytes { Self.copyText($0, arena: arena) }
+            case .userAgent: record.pointee.withUserAgentBytes { Self.copyText($0, arena: arena) }
+            }
+        let copy = try result.get()
+        if copy != nil, record.pointee.truncation.contains(field.truncationFlag) {
+            self.truncatedValueCount += 1
+        }
+        return copy
+    }
+
+    private static func copyText(_ bytes: UnsafeRawBufferPointer, arena: OTLPArena) -> Result<
+        CString?, OTLPEncodingError
+    > {
+        guard !bytes.isEmpty else { return .success(nil) }
+        do throws(OTLPEncodingError) {
+            if SpanText.isValidUTF8(bytes) {
+                let copy = try arena.allocate(CChar.self, count: bytes.count + 1)  // zero-filled: terminated
+                UnsafeMutableRawPointer(copy).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+                return .success(copy)
+            }
+            return .success(try arena.string(String(decoding: bytes, as: UTF8.self)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// `client.address` written straight into the arena, `nil` when the record has no address.
+    private func clientAddress(_ record: UnsafePointer<SpanRecord>) throws(OTLPEncodingError) -> CString? {
+        guard record.pointee.clientAddress.family != .none else { return nil }
+        let buffer = try self.arena.allocate(UInt8.self, count: SpanText.maxAddressLength + 1)
+        _ = SpanText.writeAddress(record.pointee.clientAddress, to: buffer)
+        return UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: CChar.self)
+    }
+
+    /// `{scheme}://{authority}{path}`, `nil` when the record has no path. (The record keeps no query string, so
+    /// `url.full` has none either.)
+    private mutating func fullURL(
+        _ record: UnsafePointer<SpanRecord>,
+        scheme: CString,
+        authority: SizedCString
+    ) throws(OTLPEncodingError) -> CString? {
+        let arena = self.arena
+        let result: Result<CString?, OTLPEncodingError> = record.pointee.withURLPathBytes { path in
+            guard !path.isEmpty, SpanText.isValidUTF8(path) else { return .success(nil) }
+            let schemeLength = strlenASCII(scheme)
+            let total = schemeLength + 3 + authority.count + path.count
+            let buffer: UnsafeMutablePointer<CChar>
+            do throws(OTLPEncodingError) {
+                buffer = try arena.allocate(CChar.self, count: total + 1)
+            } catch {
+                return .failure(error)
+            }
+            let raw = UnsafeMutableRawPointer(buffer)
+            raw.copyMemory(from: scheme, byteCount: schemeLength)
+            (raw + schemeLength).copyMemory(from: "://", byteCount: 3)
+            (raw + schemeLength + 3).copyMemory(from: authority.pointer, byteCount: authority.count)
+            (raw + schemeLength + 3 + authority.count).copyMemory(from: path.baseAddress!, byteCount: path.count)
+            return .success(buffer)
+        }
+        let url = try result.get()
+        if url != nil, record.pointee.truncation.contains(.urlPath) {
+            self.truncatedValueCount += 1
+        }
+        return url
+    }
+
+    // MARK: - Events
+
+    /// One `Event` per stored event: the kind's name, the time, and the payload as an attribute where it means
+    /// something (see ``OTLPTracesEncoder``).
+    private mutating func addEvents(
+        of record: UnsafePointer<SpanRecord>,
+        to span: UnsafeMutablePointer<CSpan>
+    ) throws(OTLPEncodingError) {
+        let events = record.pointee.events
+        let count = events.count
+        let messages = try self.arena.messages(self.templates.event, count: count)
+        let pointers = try self.arena.pointers(to: CSpanEvent.self, count: count)
+        let keys = self.constants.keys
+        for index in 0..<count {
+            let event = events[index]
+            let message = messages + index
+            message.pointee.time_unix_nano = event.timeUnixNano
+            message.pointee.name = self.constants.eventNames[event.kind.rawValue]!
+            var attributes = try self.attributeWriter(capacity: 1)
+            let payload = Int64(event.payload)
+            switch event.kind {
+            case .retry:
+                if payload > 0 { attributes.append(keys.attempt, int: payload) }
+            case .timeout:
+                if payload > 0 { attributes.append(keys.timeoutMilliseconds, int: payload) }
+            case .rejected:
+                if let policy = try self.cache.string(SpanStringID(rawValue: event.payload)) {
+                    attributes.append(keys.policy, string: policy.pointer)
+                }
+            case .upstreamReset:
+                attributes.append(keys.bytesReceived, int: payload)
+            case .downstreamReset:
+                attributes.append(keys.bytesSent, int: payload)
+            case .connectFailure:
+                if payload > 0 { attributes.append(keys.errno, int: payload) }
+            case .circuitOpen:
+                break
+            }
+            message.pointee.n_attributes = attributes.count
+            message.pointee.attributes = attributes.list
+            self.commit(attributes)
+            pointers[index] = message
+        }
+        span.pointee.n_events = count
+        span.pointee.events = pointers
+    }
+}
+
+/// The length of a NUL-terminated ASCII constant.
+private func strlenASCII(_ string: CString) -> Int {
+    var count = 0
+    while string[count] != 0 { count += 1 }
+    return count
+}

@@ -1,0 +1,166 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+extension EndToEnd {
+    /// Spans exported over OTLP/HTTP, decoded by the official `opentelemetry-proto` package.
+    @Suite struct OTLPTraceExport {
+        /// A decoded span: ids as lowercase hex, attributes as text.
+        struct DecodedSpan {
+            var traceID: String
+            var spanID: String
+            var parentSpanID: String
+            var name: String
+            var kind: String
+            var statusCode: String
+            var attributes: [String: String]
+
+            init(_ json: [String: Any]) {
+                func hex(_ key: String) -> String {
+                    guard let text = json[key] as? String, let data = Data(base64Encoded: text) else { return "" }
+                    return data.map { String(format: "%02x", $0) }.joined()
+                }
+                self.traceID = hex("trace_id")
+                self.spanID = hex("span_id")
+                self.parentSpanID = hex("parent_span_id")
+                self.name = json["name"] as? String ?? ""
+                self.kind = json["kind"] as? String ?? ""
+                self.statusCode = (json["status"] as? [String: Any])?["code"] as? String ?? "STATUS_CODE_UNSET"
+                self.attributes = OTLPReceiver.attributes(json["attributes"])
+            }
+        }
+
+        static func spans(_ exports: [[String: Any]]) -> [DecodedSpan] {
+            exports.flatMap { export -> [DecodedSpan] in
+                let body = export["body"] as? [String: Any] ?? [:]
+                return (body["resource_spans"] as? [[String: Any]] ?? []).flatMap { resource in
+                    (resource["scope_spans"] as? [[String: Any]] ?? []).flatMap { scope in
+                        (scope["spans"] as? [[String: Any]] ?? []).map(DecodedSpan.init)
+                    }
+                }
+            }
+        }
+
+        @Test("N requests give N SERVER spans with HTTP attributes, each with its CLIENT child; trace ids are kept")
+        func serverAndClientSpans() async throws {
+            let receiver = try await OTLPReceiver.start()
+            try await receiver.server.use { _ in
+                try await withUpstream(.respond(status: 200)) { upstream in
+                    let yaml = GatewayYAML.proxyAll(
+                        to: upstream.port,
+                        top: """
+                            otlp:
+                              endpoint: http://127.0.0.1:\(receiver.server.port)
+                              schedule_delay: 200ms
+                              metric_export_interval: 1h
+                            """
+                    )
+                    try await withPeriscope(yaml) { gateway in
+                        let port = try await gateway.port()
+                        let client = try await HTTPTestClient.connect(port: port)
+                        defer { client.close() }
+                        let count = 20
+                        for index in 0..<count {
+                            let response = try await client.request(
+                                .GET,
+                                "/items/\(index)?q=1",
+                                headers: [("user-agent", "periscope-test/1")]
+                            )
+                            #expect(response.status == 200)
+                        }
+                        let incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                        #expect(
+                            try await client.request(.GET, "/traced", headers: [("traceparent", incoming)]).status
+                                == 200)
+
+                        var spans: [DecodedSpan] = []
+                        try await waitUntil(
+                            "\(count + 1) server spans", timeout: .seconds(15), interval: .milliseconds(100)
+                        ) {
+                            spans = Self.spans(try await receiver.received().traces)
+                            return spans.filter { $0.kind == "SPAN_KIND_SERVER" }.count >= count + 1
+                        }
+                        let servers = spans.filter { $0.kind == "SPAN_KIND_SERVER" }
+                        let clients = spans.filter { $0.kind == "SPAN_KIND_CLIENT" }
+                        #expect(servers.count == count + 1)
+                        #expect(clients.count == count + 1)
+                        for server in servers {
+                            let children = clients.filter { $0.parentSpanID == server.spanID }
+                            #expect(children.count == 1, "server span \(server.spanID) has \(children.count) clients")
+                            #expect(children.first?.traceID == server.traceID)
+                            #expect(server.name == "GET /")
+                            #expect(server.attributes["http.request.method"] == "GET")
+                            #expect(server.attributes["http.route"] == "/")
+                            #expect(server.attributes["url.scheme"] == "http")
+                            #expect(server.attributes["http.response.status_code"] == "200")
+                            #expect(server.attributes["network.protocol.version"] == "1.1")
+                            #expect(server.attributes["client.address"] == "127.0.0.1")
+                            #expect(server.attributes["server.port"] != nil)
+                            #expect(children.first?.attributes["server.port"] == String(upstream.port))
+                            #expect(children.first?.attributes["http.response.status_code"] == "200")
+                        }
+                        let first = try #require(servers.first { $0.attributes["url.path"] == "/items/0" })
+                        #expect(first.attributes["user_agent.original"] == "periscope-test/1")
+                        #expect(first.parentSpanID.isEmpty)
+                        // The incoming trace is continued: its parent is the caller's span.
+                        let traced = try #require(servers.first { $0.attributes["url.path"] == "/traced" })
+                        #expect(traced.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")
+                        #expect(traced.parentSpanID == "00f067aa0ba902b7")
+                        // The upstream got a traceparent whose parent is the CLIENT span.
+                        let tracedClient = try #require(clients.first { $0.parentSpanID == traced.spanID })
+                        let sent = upstream.requests.last?.headers.first { $0.name.lowercased() == "traceparent" }?
+                            .value
+                        #expect(sent == "00-4bf92f3577b34da6a3ce929d0e0e4736-\(tracedClient.spanID)-01")
+                        // recorded = exported (nothing dropped on the way).
+                        let exposition = try await gateway.scrapeText().exposition
+                        let recorded = exposition.sum("periscope_spans_recorded_total", by: [])[""] ?? 0
+                        let exported =
+                            exposition.sum("periscope_otlp_items_exported_total", by: ["signal"])["traces"] ?? 0
+                        #expect(recorded == Double(2 * (count + 1)))
+                        #expect(exported == recorded)
+                    }
+                }
+            }
+        }
+
+        @Test("errors are exported with ERROR status and error.type even when the head sampler says no (keep_errors)")
+        func keepErrors() async throws {
+            let receiver = try await OTLPReceiver.start()
+            try await receiver.server.use { _ in
+                try await withUpstream(.respond(status: 503)) { upstream in
+                    let yaml = GatewayYAML.proxyAll(
+                        to: upstream.port,
+                        top: """
+                            tracing:
+                              ratio: 0
+                              keep_errors: true
+                            otlp:
+                              endpoint: http://127.0.0.1:\(receiver.server.port)
+                              schedule_delay: 200ms
+                              metric_export_interval: 1h
+                            """
+                    )
+                    try await withPeriscope(yaml) { gateway in
+                        let client = try await HTTPTestClient.connect(port: try await gateway.port())
+                        defer { client.close() }
+                        for _ in 0..<3 { #expect(try await client.request(.GET, "/x").status == 503) }
+                        var spans: [DecodedSpan] = []
+                        try await waitUntil("3 error spans", timeout: .seconds(15), interval: .milliseconds(100)) {
+                            spans = Self.spans(try await receiver.received().traces)
+                            return spans.filter { $0.kind == "SPAN_KIND_SERVER" }.count >= 3
+                        }
+                        let servers = spans.filter { $0.kind == "SPAN_KIND_SERVER" }
+                        #expect(servers.allSatisfy { $0.statusCode == "STATUS_CODE_ERROR" })
+                        #expect(servers.allSatisfy { $0.attributes["error.type"] == "503" })
+                        // Not sampled at the head: the upstream saw flags 00 (random bit aside).
+                        let flags = upstream.requests.compactMap { request in
+                            request.headers.first { $0.name.lowercased() == "traceparent" }?.value.suffix(2)
+                        }
+                        #expect(flags.allSatisfy { $0 == "02" })
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+import PeriscopeOTLP
+import PeriscopeTelemetry
+import Testing
+
+/// Encodes span records and unpacks the bytes again with libprotobuf-c (no Python needed).
+@Suite struct OTLPTracesEncoderTests {
+    typealias Value = UnpackedTracesRequest.Value
+
+    private func encodeSample() throws -> (OTLPEncodedSpans, UnpackedTracesRequest, SampleSpans) {
+        let sample = SampleSpans()
+        let encoded = try SampleSpans.encoder().encode(sample.all, strings: sample.strings)
+        return (encoded, try UnpackedTracesRequest(encoded.bytes), sample)
+    }
+
+    private func span(_ request: UnpackedTracesRequest, _ id: SpanID) throws -> UnpackedTracesRequest.Span {
+        try #require(request.spans.first { $0.spanID == id.bytes })
+    }
+
+    @Test func requestHasOneResourceAndOneScopeWithEveryValidSpanInOrder() throws {
+        let (encoded, request, _) = try self.encodeSample()
+        #expect(request.resourceSpansCount == 1)
+        #expect(request.scopeSpansCount == 1)
+        #expect(request.scopeName == "periscope")
+        #expect(request.scopeVersion == "1.2.3")
+        #expect(request.resourceAttributes.map(\.key) == ["service.name", "process.pid"])
+        #expect(request.resourceAttributes.first?.value == .string("periscope-test"))
+        #expect(request.resourceAttributes.last?.value == .int(4242))
+        #expect(
+            request.spans.map(\.spanID)
+                == [
+                    SampleSpans.serverID, SampleSpans.firstAttemptID, SampleSpans.secondAttemptID,
+                    SampleSpans.gatewayErrorID, SampleSpans.resetID,
+                ].map(\.bytes)
+        )
+        #expect(encoded.spanCount == 5)
+        #expect(encoded.invalidSpanCount == 1)
+        // The reset span's path was cut when it was recorded.
+        #expect(encoded.truncatedValueCount == 1)
+        #expect(!encoded.isEmpty)
+    }
+
+    @Test func serverSpanCarriesIdentityTimesAndHTTPServerAttributes() throws {
+        let (_, request, _) = try self.encodeSample()
+        let span = try self.span(request, SampleSpans.serverID)
+        #expect(span.traceID == SampleSpans.traceID.bytes)
+        #expect(span.traceID.hex == "4bf92f3577b34da6a3ce929d0e0e4736")
+        #expect(span.spanID.hex == "1111111111111111")
+        #expect(span.parentSpanID.hex == "00f067aa0ba902b7")
+        #expect(span.traceState == "")
+        #expect(span.name == "GET /users/{id}")
+        #expect(span.kind == 2)
+        #expect(span.startTimeUnixNano == SampleSpans.start)
+        #expect(span.endTimeUnixNano == SampleSpans.start + 2_500_000)
+        // sampled, is-remote known, parent remote
+        #expect(span.flags == 0x301)
+        #expect(span.status == nil)
+        #expect(span.droppedAttributesCount == 0)
+        #expect(span.droppedEventsCount == 0)
+        #expect(span.linkCount == 0)
+        #expect(span.droppedLinksCount == 0)
+        #expect(
+            span.attributeKeys == [
+                "http.request.method", "http.route", "http.response.status_code", "server.port", "url.path",
+                "url.scheme", "client.address", "client.port", "user_agent.original", "network.protocol.version",
+                "periscope.cluster", "periscope.listener",
+            ]
+        )
+        #expect(span.attribute("http.request.method") == .string("GET"))
+        #expect(span.attribute("http.route") == .string("/users/{id}"))
+        #expect(span.attribute("http.response.status_code") == .int(200))
+        #expect(span.attribute("server.port") == .int(8080))
+        #expect(span.attribute("url.path") == .string("/users/42"))
+        #expect(span.attribute("url.scheme") == .string("http"))
+        #expect(span.attribute("client.address") == .string("192.0.2.10"))
+        #expect(span.attribute("client.port") == .int(51234))
+        #expect(span.attribute("user_agent.original") == .string("curl/8.5.0"))
+        #expect(span.attribute("network.protocol.version") == .string("1.1"))
+        #expect(span.attribute("periscope.cluster") == .string("users"))
+        #expect(span.attribute("periscope.listener") == .string("public"))
+        #expect(span.attribute("error.type") == nil)
+        #expect(span.attribute("http.request.resend_count") == nil)
+
+        #expect(span.events.count == 1)
+        let retry = try #require(span.events.first)
+        #expect(retry.name == "retry")
+        #expect(retry.timeUnixNano == SampleSpans.start + 1_600_000)
+        #expect(retry.attributes.map(\.key) == ["periscope.attempt"])
+        #expect(retry.attribute("periscope.attempt") == .int(2))
+        #expect(retry.droppedAttributesCount == 0)
+    }
+
+    @Test func clientSpansCarryUpstreamAttributesAndResendCount() throws {
+        let (_, request, _) = try self.encodeSample()
+        let first = try self.span(request, SampleSpans.firstAttemptID)
+        #expect(first.name == "GET")
+        #expect(first.kind == 3)
+        #expect(first.parentSpanID == SampleSpans.serverID.bytes)
+        #expect(first.traceID == SampleSpans.traceID.bytes)
+        #expect(first.flags == 0x101)  // sampled, is-remote known, parent local
+        #expect(first.status == .init(code: 2, message: "timeout"))
+        #expect(
+            first.attributeKeys == [
+                "http.request.method", "server.address", "server.port", "url.full", "network.protocol.version",
+                "error.type", "periscope.cluster",
+            ]
+        )
+        #expect(first.attribute("server.address") == .string("10.0.0.5"))
+        #expect(first.attribute("server.port") == .int(8080))
+        #expect(first.attribute("url.full") == .string("http://10.0.0.5:8080/users/42"))
+        #expect(first.attribute("error.type") == .string("timeout"))
+        #expect(first.attribute("periscope.cluster") == .string("users"))
+        // Attempt 1 is not a resend.
+        #expect(first.attribute("http.request.resend_count") == nil)
+        #expect(first.events.map(\.name) == ["timeout"])
+        #expect(first.events.first?.attribute("periscope.timeout_ms") == .int(1500))
+
+        let second = try self.span(request, SampleSpans.secondAttemptID)
+        #expect(second.name == "GET")
+        #expect(second.status == nil)
+        #expect(second.attribute("server.address") == .string("2001:db8::7"))
+        #expect(second.attribute("server.port") == .int(9443))
+        #expect(second.attribute("url.full") == .string("https://[2001:db8::7]:9443/users/42"))
+        #expect(second.attribute("url.path") == nil)
+        #expect(second.attribute("url.scheme") == nil)
+        #expect(second.attribute("http.response.status_code") == .int(200))
+        #expect(second.attribute("http.request.resend_count") == .int(1))
+        #expect(second.attribute("network.protocol.version") == .string("2"))
+        #expect(second.events.isEmpty)
+    }
+
+    @Test func errorStatusMessageIsLeftOutWhenItIsTheStatusCode() throws {
+        let (_, request, _) = try self.encodeSample()
+        let span = try self.span(request, SampleSpans.gatewayErrorID)
+        #expect(span.name == "POST /orders")
+        #expect(span.parentSpanID.isEmpty)
+        #expect(span.flags == 0x03)  // sampled + random, is-remote unknown
+        #expect(span.status == .init(code: 2, message: ""))
+        #expect(span.attribute("error.type") == .string("502"))
+        #expect(span.attribute("http.response.status_code") == .int(502))
+        #expect(span.attribute("server.port") == nil)
+        #expect(span.attribute("client.address") == nil)
+    }
+
+    @Test func unknownMethodIPv6ClientRepairedTextAndDroppedEvents() throws {
+        let (_, request, _) = try self.encodeSample()
+        let span = try self.span(request, SampleSpans.resetID)
+        #expect(span.name == "HTTP")
+        #expect(span.attribute("http.request.method") == .string("_OTHER"))
+        #expect(span.status == .init(code: 2, message: "upstream_reset"))
+        #expect(span.attribute("client.address") == .string("2001:db8::1"))
+        #expect(span.attribute("client.port") == .int(443))
+        #expect(span.attribute("server.port") == .int(8443))
+        // Not a client span: the upstream endpoint is a Periscope attribute, not server.address.
+        #expect(span.attribute("server.address") == nil)
+        #expect(span.attribute("periscope.endpoint") == .string("10.0.0.5:8080"))
+        let path = String(SampleSpans.longPath.prefix(SpanRecord.urlPathCapacity))
+        #expect(span.attribute("url.path") == .string(path))
+        #expect(span.attribute("user_agent.original") == .string("agent/\u{FFFD}1"))
+        #expect(span.droppedEventsCount == 2)
+        #expect(
+            span.events.map(\.name) == [
+                "rejected", "circuit_open", "connect_failure", "upstream_reset",
+            ]
+        )
+        #expect(span.events.map(\.timeUnixNano) == (1...4).map { SampleSpans.start + 7_000_000 + $0 * 100_000 })
+        #expect(span.events[0].attributes.map(\.key) == ["periscope.policy"])
+        #expect(span.events[0].attribute("periscope.policy") == .string("rate_limit"))
+        #expect(span.events[1].attributes.isEmpty)
+        #expect(span.events[2].attribute("periscope.errno") == .int(111))
+        #expect(span.events[3].attribute("periscope.bytes_received") == .int(123))
+    }
+
+    @Test func downstreamResetAndStatusOK() throws {
+        let sample = SampleSpans()
+        var record = sample.gatewayError
+        record.status = .ok
+        record.events = SpanRecord.Events()
+        record.addEvent(.downstreamReset, timeUnixNano: SampleSpans.start + 1, payload: 4096)
+        let encoded = try SampleSpans.encoder().encode([record], strings: sample.strings)
+        let span = try #require(try UnpackedTracesRequest(encoded.bytes).spans.first)
+        #expect(span.status == .init(code: 1, message: ""))
+        #expect(span.events.first?.name == "downstream_reset")
+        #expect(span.events.first?.attribute("periscope.bytes_sent") == .int(4096))
+    }
+
+    @Test func noValidSpansGiveAnEmptyRequest() throws {
+        let sample = SampleSpans()
+        let encoder = SampleSpans.encoder()
+        let none = try encoder.encode([SpanRecord](), strings: sample.strings)
+        #expect(none.bytes.isEmpty)
+        #expect(none.isEmpty)
+        let invalid = try encoder.encode([sample.invalid, SpanRecord()], strings: sample.strings)
+        #expect(invalid.bytes.isEmpty)
+        #expect(invalid.spanCount == 0)
+        #expect(invalid.invalidSpanCount == 2)
+    }
+
+    @Test func idsUnknownToTheTableLeaveTheirAttributesOut() throws {
+        let sample = SampleSpans()
+        var record = sample.server
+        record.routeID = SpanStringID(rawValue: 999)
+        record.clusterID = SpanStringID(rawValue: 1000)
+        let encoded = try SampleSpans.encoder().encode([record], strings: sample.strings)
+        let span = try #require(try UnpackedTracesRequest(encoded.bytes).spans.first)
+        #expect(span.name == "GET")
+        #expect(span.attribute("http.route") == nil)
+        #expect(span.attribute("periscope.cluster") == nil)
+        #expect(span.attribute("periscope.listener") == .string("public"))
+    }
+
+    @Test func stringsInternedAfterAnEarlierBatchResolveInTheNext() throws {
+        let sample = SampleSpans()
+        let encoder = SampleSpans.encoder()
+        _ = try encoder.encode(sample.all, strings: sample.strings)
+        var record = sample.server
+        record.routeID = sample.strings.intern("/late/{route}")
+        record.clusterID = sample.strings.intern("late-cluster")
+        let encoded = try encoder.encode([record, sample.server], strings: sample.strings)
+        let spans = try UnpackedTracesRequest(encoded.bytes).spans
+        #expect(spans.map(\.name) == ["GET /late/{route}", "GET /users/{id}"])
+        #expect(spans.first?.attribute("periscope.cluster") == .string("late-cluster"))
+        // Another table is another set of ids.
+        let other = SpanStringTable()
+        _ = other.intern("/other")
+        var otherRecord = sample.server
+        otherRecord.routeID = SpanStringID(rawValue: 1)
+        otherRecord.clusterID = .none
+        otherRecord.listenerID = .none
+        let fromOther = try UnpackedTracesRequest(encoder.encode([otherRecord], strings: other).bytes).spans
+        #expect(fromOther.first?.name == "GET /other")
+    }
+
+    @Test func everySpanOfALargeBatchRoundTrips() throws {
+        let sample = SampleSpans()
+        let templates = [sample.server, sample.firstAttempt, sample.secondAttempt, sample.gatewayError, sample.reset]
+        var records: [SpanRecord] = []
+        for index in 0..<5000 {
+            var record = templates[index % templates.count]
+            record.spanID = UInt64(index + 1)
+            record.startTimeUnixNano += UInt64(index)
+            records.append(record)
+        }
+        let encoder = SampleSpans.encoder()
+        for _ in 0..<2 {  // twice: the second batch reuses the reset arena and the string cache
+            let encoded = try encoder.encode(records, strings: sample.strings)
+            let request = try UnpackedTracesRequest(encoded.bytes)
+            #expect(encoded.spanCount == 5000)
+            #expect(request.spans.count == 5000)
+            #expect(request.spans.map(\.spanID) == (1...5000).map { SpanID(UInt64($0)).bytes })
+            #expect(request.spans.map(\.startTimeUnixNano) == records.map(\.startTimeUnixNano))
+            #expect(request.spans[5].name == "GET /users/{id}")
+            #expect(request.spans[9].attribute("periscope.endpoint") == .string("10.0.0.5:8080"))
+        }
+    }
+
+    @Test func aCollectionWithoutContiguousStorageIsEncodedToo() throws {
+        let sample = SampleSpans()
+        let lazy = sample.all.lazy.filter { _ in true }
+        let encoded = try SampleSpans.encoder().encode(lazy, strings: sample.strings)
+        #expect(encoded.spanCount == 5)
+        #expect(try UnpackedTracesRequest(encoded.bytes).spans.count == 5)
+    }
+}

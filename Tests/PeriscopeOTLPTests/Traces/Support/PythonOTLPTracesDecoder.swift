@@ -1,0 +1,137 @@
+import Foundation
+
+/// The traces mode of ``PythonOTLPDecoder``: decodes an `ExportTraceServiceRequest` with the official Python classes
+/// (`opentelemetry-proto` on PyPI), in the same venv (`$PERISCOPE_OTLP_VENV` or `.venv-otlp` at the repository root,
+/// made by `Scripts/otlp-venv.sh`).
+///
+/// The JSON is `MessageToDict(request, preserving_proto_field_name=True)` as for metrics, except that the script
+/// rewrites each span's (and link's) `trace_id`, `span_id` and `parent_span_id` from base64 to lowercase hex, read
+/// from the parsed message's bytes, so tests compare them with `traceparent`-style ids.
+enum PythonOTLPTracesDecoder {
+    private static let script = #"""
+        import json, sys
+        try:
+            from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+        except ImportError as error:
+            sys.stderr.write("cannot import opentelemetry.proto (%s); run: pip install opentelemetry-proto\n" % error)
+            sys.exit(3)
+        from google.protobuf import json_format, unknown_fields
+
+        def is_repeated(field):
+            return field.is_repeated if hasattr(field, "is_repeated") else field.label == field.LABEL_REPEATED
+
+        def count_unknown(message):
+            count = len(unknown_fields.UnknownFieldSet(message))
+            for field, value in message.ListFields():
+                if field.type == field.TYPE_MESSAGE:
+                    if is_repeated(field):
+                        for item in value:
+                            count += count_unknown(item)
+                    else:
+                        count += count_unknown(value)
+            return count
+
+        data = open(sys.argv[1], "rb").read()
+        request = trace_service_pb2.ExportTraceServiceRequest()
+        request.ParseFromString(data)
+        clean = trace_service_pb2.ExportTraceServiceRequest()
+        clean.CopyFrom(request)
+        clean.DiscardUnknownFields()
+        as_dict = json_format.MessageToDict(request, preserving_proto_field_name=True)
+        for r, resource_spans in enumerate(request.resource_spans):
+            for s, scope_spans in enumerate(resource_spans.scope_spans):
+                for i, span in enumerate(scope_spans.spans):
+                    target = as_dict["resource_spans"][r]["scope_spans"][s]["spans"][i]
+                    for name in ("trace_id", "span_id", "parent_span_id"):
+                        if getattr(span, name):
+                            target[name] = getattr(span, name).hex()
+        print(json.dumps({
+            "request": as_dict,
+            "reencodesIdentically": clean.SerializeToString(deterministic=True) == data,
+            "unknownFieldCount": count_unknown(request),
+        }))
+        """#
+
+    /// Decodes `bytes` as an `ExportTraceServiceRequest`.
+    static func decodeTracesRequest(_ bytes: [UInt8]) throws -> PythonOTLPDecoder.Decoded {
+        let python = try Self.python()
+        let input = FileManager.default.temporaryDirectory
+            .appendingPathComponent("periscope-otlp-traces-\(UInt64.random(in: 0 ... .max)).bin")
+        try Data(bytes).write(to: input)
+        defer { try? FileManager.default.removeItem(at: input) }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", Self.script, input.path]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let stdout = output.fileHandleForReading.readDataToEndOfFile()
+        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw PythonOTLPDecoder.Failure(
+                description: "\(python) exited with \(process.terminationStatus): "
+                    + String(decoding: stderr, as: UTF8.self)
+                    + (process.terminationStatus == 3 ? Self.installHint : "")
+            )
+        }
+        let json = PythonJSON(try JSONSerialization.jsonObject(with: stdout))
+        return PythonOTLPDecoder.Decoded(
+            request: json["request"],
+            reencodesIdentically: json["reencodesIdentically"].bool ?? false,
+            unknownFieldCount: json["unknownFieldCount"].int ?? -1
+        )
+    }
+
+    private static var installHint: String {
+        "\nThe OTLP decoding tests need a Python venv with the official opentelemetry-proto package:\n"
+            + "    Scripts/otlp-venv.sh   (creates .venv-otlp at the repository root)\n"
+            + "or point PERISCOPE_OTLP_VENV at an existing venv."
+    }
+
+    /// The venv's interpreter (the same lookup as the metrics decoder's).
+    private static func python() throws -> String {
+        let venv: String
+        if let configured = ProcessInfo.processInfo.environment["PERISCOPE_OTLP_VENV"], !configured.isEmpty {
+            venv = configured
+        } else {
+            var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            while directory.path != "/"
+                && !FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path)
+            {
+                directory.deleteLastPathComponent()
+            }
+            venv = directory.appendingPathComponent(".venv-otlp").path
+        }
+        for name in ["bin/python3", "bin/python"] {
+            let candidate = URL(fileURLWithPath: venv).appendingPathComponent(name).path
+            if FileManager.default.isExecutableFile(atPath: candidate) {
+                return candidate
+            }
+        }
+        throw PythonOTLPDecoder.Failure(description: "no Python venv at \(venv)." + Self.installHint)
+    }
+}
+
+extension PythonJSON {
+    /// The element of an array of spans named `name`.
+    func span(named name: String) -> PythonJSON? {
+        self.array.first { $0["name"].string == name }
+    }
+
+    /// The element of an array of spans whose `span_id` (hex) is `hex`.
+    func span(id hex: String) -> PythonJSON? {
+        self.array.first { $0["span_id"].string == hex }
+    }
+
+    /// The value of attribute `key` in an array of `KeyValue`s (the `AnyValue` object, e.g. `["int_value"]`).
+    func attribute(_ key: String) -> PythonJSON {
+        self.array.first { $0["key"].string == key }?["value"] ?? PythonJSON(nil)
+    }
+
+    /// The keys of an array of `KeyValue`s, in order.
+    var attributeKeys: [String] { self.array.compactMap { $0["key"].string } }
+}
