@@ -190,6 +190,12 @@ struct OTLPReceiver {
         )
     }
 
+    /// How many spans the receiver decoded so far (without transferring them).
+    func spanCount() async throws -> Int {
+        let object = try await self.server.getJSON("/summary") as? [String: Any] ?? [:]
+        return object["spans"] as? Int ?? -1
+    }
+
     /// Makes the receiver answer every POST with `status` (and `Retry-After`), or normally with 200.
     func control(status: Int, retryAfter: Int?) async throws {
         let client = try await HTTPTestClient.connect(port: self.server.port)

@@ -164,3 +164,83 @@ extension EndToEnd {
         }
     }
 }
+
+extension EndToEnd.OTLPTraceExport {
+    @Test("collector outage under load: traffic is served, memory stays bounded, every span is exported or counted")
+    func collectorOutage() async throws {
+        let receiver = try await OTLPReceiver.start()
+        try await receiver.server.use { _ in
+            try await withUpstream(.respond(status: 200)) { upstream in
+                let yaml = GatewayYAML.proxyAll(
+                    to: upstream.port,
+                    top: """
+                        otlp:
+                          endpoint: http://127.0.0.1:\(receiver.server.port)
+                          schedule_delay: 100ms
+                          max_queue_size: 200
+                          max_export_batch_size: 50
+                          metric_export_interval: 1h
+                        """
+                )
+                try await withPeriscope(yaml) { gateway in
+                    let port = try await gateway.port()
+                    let client = try await HTTPTestClient.connect(port: port)
+                    defer { client.close() }
+                    func load(for duration: Duration) async throws -> Int {
+                        let end = ContinuousClock.now + duration
+                        var sent = 0
+                        while ContinuousClock.now < end {
+                            #expect(try await client.request(.GET, "/load").status == 200)
+                            sent += 1
+                        }
+                        return sent
+                    }
+                    _ = try await load(for: .seconds(1))
+                    let before = try gateway.memory().rss
+                    // The collector answers 503 for 10 s while requests keep coming.
+                    try await receiver.control(status: 503, retryAfter: nil)
+                    let during = try await load(for: .seconds(10))
+                    let after = try gateway.memory().rss
+                    #expect(during > 100)
+                    #expect(after - before < 64 << 20, "RSS grew by \(after - before) bytes during the outage")
+                    try await receiver.control(status: 200, retryAfter: nil)
+                    _ = try await load(for: .seconds(1))
+
+                    // Export resumes (with backoff); then the books balance exactly.
+                    func books() async throws -> (
+                        recorded: Double, accounted: Double, exported: Double, dropped: Double
+                    ) {
+                        let exposition = try await gateway.scrapeText().exposition
+                        let recorded = exposition.sum("periscope_spans_recorded_total", by: [])[""] ?? 0
+                        let ringDrops = exposition.sum("periscope_spans_dropped_total", by: [])[""] ?? 0
+                        let exported =
+                            exposition.sum("periscope_otlp_items_exported_total", by: ["signal"])["traces"] ?? 0
+                        let dropped =
+                            exposition.sum("periscope_otlp_items_dropped_total", by: ["signal"])["traces"] ?? 0
+                        let queued = exposition.sum("periscope_otlp_queue_length", by: ["signal"])["traces"] ?? 0
+                        let buffered = exposition.sum("periscope_span_buffer_length", by: [])[""] ?? 0
+                        return (
+                            recorded, exported + dropped + ringDrops + queued + buffered, exported, dropped + ringDrops
+                        )
+                    }
+                    var last = try await books()
+                    try await waitUntil(
+                        "the queue to drain after the outage", timeout: .seconds(60), interval: .milliseconds(250)
+                    ) {
+                        last = try await books()
+                        let queued =
+                            try await gateway.scrapeText().exposition.sum("periscope_otlp_queue_length", by: [])[""]
+                            ?? 0
+                        return queued == 0 && last.recorded == last.exported + last.dropped
+                    }
+                    #expect(last.dropped > 0, "the outage should have overflowed the 200-span queue")
+                    #expect(last.exported > 0)
+                    #expect(Double(try await receiver.spanCount()) == last.exported)
+                    let exports = try await gateway.scrapeText().exposition.sum(
+                        "periscope_otlp_exports_total", by: ["signal", "result"])
+                    #expect((exports["traces|retryable_failure"] ?? 0) >= 1)
+                }
+            }
+        }
+    }
+}

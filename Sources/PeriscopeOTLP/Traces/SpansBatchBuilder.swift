@@ -351,7 +351,7 @@ struct SpansBatchBuilder {
         _ field: InlineText
     ) throws(OTLPEncodingError) -> CString? {
         let arena = self.arena
-        let result: Result<CString?, OTLPEncodingError> =
+        let result: TextResult =
             switch field {
             case .urlPath: record.pointee.withURLPathBytes { Self.copyText($0, arena: arena) }
             case .userAgent: record.pointee.withUserAgentBytes { Self.copyText($0, arena: arena) }
@@ -363,9 +363,10 @@ struct SpansBatchBuilder {
         return copy
     }
 
-    private static func copyText(_ bytes: UnsafeRawBufferPointer, arena: OTLPArena) -> Result<
-        CString?, OTLPEncodingError
-    > {
+    /// A C string or why it could not be made (for the closures of the record's `with…Bytes` accessors).
+    private typealias TextResult = Result<CString?, OTLPEncodingError>
+
+    private static func copyText(_ bytes: UnsafeRawBufferPointer, arena: OTLPArena) -> TextResult {
         guard !bytes.isEmpty else { return .success(nil) }
         do throws(OTLPEncodingError) {
             if SpanText.isValidUTF8(bytes) {
@@ -395,7 +396,7 @@ struct SpansBatchBuilder {
         authority: SizedCString
     ) throws(OTLPEncodingError) -> CString? {
         let arena = self.arena
-        let result: Result<CString?, OTLPEncodingError> = record.pointee.withURLPathBytes { path in
+        let result: TextResult = record.pointee.withURLPathBytes { path in
             guard !path.isEmpty, SpanText.isValidUTF8(path) else { return .success(nil) }
             let schemeLength = strlenASCII(scheme)
             let total = schemeLength + 3 + authority.count + path.count

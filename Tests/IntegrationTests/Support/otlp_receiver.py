@@ -4,7 +4,7 @@
 Every body is decoded with the official `opentelemetry-proto` package (not with Periscope's code) and kept as
 JSON (`MessageToDict`, proto field names). GET /received returns {"metrics": [...], "traces": [...],
 "attempts": {...}}; PUT /control with {"status": 503, "retry_after": 1} makes the next POSTs fail that way
-(status 200 restores normal answers).
+(status 200 restores normal answers). GET /summary returns only counts: {"spans", "metric_exports", "attempts"}.
 
     otlp_receiver.py PORT
 """
@@ -20,6 +20,7 @@ from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
 lock = threading.Lock()
 received = {"metrics": [], "traces": []}
+span_count = [0]
 attempts = {"metrics": 0, "traces": 0}
 control = {"status": 200, "retry_after": None}
 
@@ -69,13 +70,20 @@ class Handler(BaseHTTPRequestHandler):
         }
         with lock:
             received[kind].append(entry)
+            if kind == "traces":
+                span_count[0] += sum(len(scope.get("spans", [])) for resource in entry["body"].get("resource_spans", [])
+                                     for scope in resource.get("scope_spans", []))
         self.answer(200, response_type().SerializeToString())
 
     def do_GET(self):
-        if self.path != "/received":
-            return self.answer(404, content_type="text/plain")
         with lock:
-            body = json.dumps({**received, "attempts": attempts}).encode()
+            if self.path == "/received":
+                body = json.dumps({**received, "attempts": attempts}).encode()
+            elif self.path == "/summary":
+                body = json.dumps({"spans": span_count[0], "metric_exports": len(received["metrics"]),
+                                   "attempts": attempts}).encode()
+            else:
+                return self.answer(404, content_type="text/plain")
         self.answer(200, body, content_type="application/json")
 
     def do_PUT(self):

@@ -170,6 +170,44 @@ import Testing
         #expect(span.events[3].attribute("periscope.bytes_received") == .int(123))
     }
 
+    @Test func recordsWithEveryFieldSetMapEveryField() throws {
+        let sample = SampleSpans()
+        var server = sample.reset
+        server.routeID = sample.usersRoute
+        server.clusterID = sample.cluster
+        server.listenerID = sample.listener
+        server.attempt = 3
+        server.setUserAgent("curl/8.5.0")
+        var client = server
+        client.kind = .client
+        client.endpointID = sample.ipv6Endpoint
+        client.serverPort = 0
+        client.setURLPath("/users/7")
+        let encoded = try SampleSpans.encoder().encode([server, client], strings: sample.strings)
+        let spans = try UnpackedTracesRequest(encoded.bytes).spans
+        #expect(spans.count == 2)
+        #expect(
+            spans.first?.attributeKeys == [
+                "http.request.method", "http.route", "http.response.status_code", "periscope.endpoint", "server.port",
+                "url.path", "url.scheme", "client.address", "client.port", "user_agent.original",
+                "network.protocol.version", "http.request.resend_count", "error.type", "periscope.cluster",
+                "periscope.listener",
+            ]
+        )
+        #expect(spans.first?.name == "HTTP /users/{id}")
+        #expect(spans.first?.attribute("http.request.resend_count") == .int(2))
+        #expect(
+            spans.last?.attributeKeys == [
+                "http.request.method", "http.route", "http.response.status_code", "server.address", "server.port",
+                "url.full", "client.address", "client.port", "user_agent.original", "network.protocol.version",
+                "http.request.resend_count", "error.type", "periscope.cluster", "periscope.listener",
+            ]
+        )
+        #expect(spans.last?.name == "HTTP")
+        #expect(spans.last?.attribute("server.port") == .int(9443))
+        #expect(spans.last?.attribute("url.full") == .string("https://[2001:db8::7]:9443/users/7"))
+    }
+
     @Test func downstreamResetAndStatusOK() throws {
         let sample = SampleSpans()
         var record = sample.gatewayError
