@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "PeriscopeTelemetry", targets: ["PeriscopeTelemetry"]),
         .library(name: "PeriscopeAlerting", targets: ["PeriscopeAlerting"]),
         .library(name: "PeriscopeConfig", targets: ["PeriscopeConfig"]),
+        .library(name: "PeriscopeOTLP", targets: ["PeriscopeOTLP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),

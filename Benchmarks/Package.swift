@@ -34,6 +34,16 @@ let package = Package(
             path: "RuleBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "TracingBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "PeriscopeOTLP", package: "periscope"),
+                .product(name: "PeriscopeTelemetry", package: "periscope"),
+            ],
+            path: "TracingBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
