@@ -58,12 +58,23 @@ enum GatewayProcess {
             registry: registry,
             logger: logger
         )
+        var accessLog: AccessLogWriter?
+        if config.accessLog.enabled {
+            do {
+                accessLog = try AccessLogWriter(config: config.accessLog, runtime: runtime, loopCount: self.threadCount)
+            } catch {
+                logger.critical("cannot open the access log", metadata: ["error": "\(error)"])
+                throw ExitCode(1)
+            }
+            accessLog?.start()
+        }
         let gateway = try await Gateway(
             runtime: runtime,
             group: group,
             state: state,
             registry: registry,
             tracing: tracing,
+            accessLog: accessLog,
             logger: logger
         )
         // Rule evaluation, alert notification and OTLP export run here, never on the traffic loops.
@@ -131,6 +142,8 @@ enum GatewayProcess {
         )
         try await serviceGroup.run()
         try? await group.shutdownGracefully()
+        // After the traffic loops stopped: the last lines are written.
+        accessLog?.shutdown()
         try? await adminGroup.shutdownGracefully()
         try? await backgroundGroup.shutdownGracefully()
         logger.info("stopped")

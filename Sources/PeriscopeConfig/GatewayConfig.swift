@@ -29,6 +29,8 @@ public struct GatewayConfig: Sendable, Equatable {
     public var otlp: OTLPConfig = OTLPConfig()
     /// Spans, propagation and sampling.
     public var tracing: TracingConfig = TracingConfig()
+    /// The per-request JSON access log.
+    public var accessLog: AccessLogConfig = AccessLogConfig()
 
     public init(
         sourceFile: String = "<memory>",

@@ -3,7 +3,7 @@ import Yams
 /// Reads the document root and the small top-level sections (`admin`, `drain`, `logging`, `telemetry`).
 enum GatewayConfigDecoder {
     static let rootKeys = [
-        "admin", "drain", "logging", "telemetry", "rules", "otlp", "tracing", "listeners", "clusters",
+        "admin", "drain", "logging", "telemetry", "rules", "otlp", "tracing", "access_log", "listeners", "clusters",
     ]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
     static let logFormats = ["auto", "text", "json"]
@@ -33,6 +33,9 @@ enum GatewayConfigDecoder {
         }
         if let tracing = mapping["tracing"]?.mapping(keys: TracingDecoder.keys) {
             config.tracing = TracingDecoder.decode(tracing)
+        }
+        if let accessLog = mapping["access_log"]?.mapping(keys: AccessLogDecoder.keys) {
+            config.accessLog = AccessLogDecoder.decode(accessLog)
         }
         if let otlp = mapping["otlp"]?.mapping(keys: OTLPDecoder.keys) {
             config.otlp = OTLPDecoder.decode(otlp)

@@ -21,7 +21,8 @@ public final class HistogramFamily: RegisteredFamily, @unchecked Sendable {
     public var labelNames: [String] { self.descriptor.labelNames }
     /// The finite bucket upper bounds (`+Inf` is implicit).
     public var buckets: [Double] { self.descriptor.buckets }
-    /// Whether OpenMetrics output reserves exemplar slots on this family's buckets.
+    /// Whether the family keeps exemplars (``HistogramHandle/observe(_:shard:exemplar:)``) and shows them on its
+    /// OpenMetrics bucket lines and in snapshots.
     public var exemplars: Bool { self.descriptor.exemplars }
     /// The most series `bind` creates before folding new label sets into the overflow series.
     public var cardinalityLimit: Int { self.descriptor.cardinalityLimit }
@@ -34,7 +35,10 @@ public final class HistogramFamily: RegisteredFamily, @unchecked Sendable {
             labelNames: descriptor.labelNames,
             cardinalityLimit: descriptor.cardinalityLimit,
             shardCount: shardCount,
-            shardedCellsPerSeries: HistogramHandle.cellsPerSeries(boundCount: descriptor.buckets.count),
+            shardedCellsPerSeries: HistogramHandle.cellsPerSeries(
+                boundCount: descriptor.buckets.count,
+                exemplars: descriptor.exemplars
+            ),
             sharedCellsPerSeries: 0
         )
         self.metadata = FamilyMetadata(descriptor)
@@ -88,7 +92,8 @@ public final class HistogramFamily: RegisteredFamily, @unchecked Sendable {
             cells: cells,
             loopShardCount: self.loopShardCount,
             bounds: self.boundsStorage,
-            boundCount: self.descriptor.buckets.count
+            boundCount: self.descriptor.buckets.count,
+            exemplars: self.descriptor.exemplars
         )
     }
 
@@ -107,8 +112,24 @@ public final class HistogramFamily: RegisteredFamily, @unchecked Sendable {
         return sum
     }
 
+    /// The newest consistent exemplar of bucket `bucket` of `entry` across the loop shards (by timestamp), or
+    /// `nil` when none was recorded. Only for families with exemplars.
+    private func exemplar(_ entry: BoundSeries, bucket: Int) -> MetricExemplarSnapshot? {
+        let offset = HistogramHandle.exemplarSlot(bucket: bucket, boundCount: self.descriptor.buckets.count)
+        var newest: MetricExemplarSnapshot?
+        // Only loop shards are written (the shared shard has several writers, so it takes no exemplars).
+        for shard in 0..<self.loopShardCount {
+            guard let candidate = ExemplarSlot.read(at: entry.cells.cell(offset, shard: shard)) else { continue }
+            if newest == nil || candidate.exemplar.timeUnixNano > newest!.exemplar.timeUnixNano {
+                newest = candidate
+            }
+        }
+        return newest
+    }
+
     func snapshot() -> MetricFamilySnapshot {
-        var counts = [UInt64](repeating: 0, count: self.descriptor.buckets.count + 1)
+        let bucketCount = self.descriptor.buckets.count + 1
+        var counts = [UInt64](repeating: 0, count: bucketCount)
         let series = self.table.snapshot().map { entry in
             let sum = self.read(entry, into: &counts)
             var cumulative: UInt64 = 0
@@ -116,7 +137,14 @@ public final class HistogramFamily: RegisteredFamily, @unchecked Sendable {
                 cumulative &+= count
                 return cumulative
             }
-            return MetricSeriesSnapshot(labelValues: entry.labelValues, value: sum, cumulativeBuckets: buckets)
+            let exemplars =
+                self.descriptor.exemplars ? (0..<bucketCount).map { self.exemplar(entry, bucket: $0) } : []
+            return MetricSeriesSnapshot(
+                labelValues: entry.labelValues,
+                value: sum,
+                cumulativeBuckets: buckets,
+                exemplars: exemplars
+            )
         }
         return MetricFamilySnapshot(self.descriptor, series: series)
     }
@@ -139,9 +167,10 @@ public final class HistogramFamily: RegisteredFamily, @unchecked Sendable {
                 out.append(contentsOf: bucketPrefix)
                 out.append(contentsOf: labels[index])
                 ExpositionText.appendDecimal(cumulative, to: &out)
-                if format == .openMetrics && self.descriptor.exemplars {
-                    // Exemplar slot: the tracing work appends ` # {trace_id="…"} <value> <timestamp>` here,
-                    // before the newline, from the bucket's latest exemplar.
+                if format == .openMetrics && self.descriptor.exemplars,
+                    let exemplar = self.exemplar(entry, bucket: index)
+                {
+                    Self.appendExemplar(exemplar, to: &out)
                 }
                 out.append(UInt8(ascii: "\n"))
             }
@@ -153,6 +182,39 @@ public final class HistogramFamily: RegisteredFamily, @unchecked Sendable {
                 ExpositionText.appendDecimal(cumulative, to: &out)
                 out.append(UInt8(ascii: "\n"))
             }
+        }
+    }
+
+    /// Appends ` # {trace_id="<32 hex>",span_id="<16 hex>"} <value>[ <seconds>.<milliseconds>]` (OpenMetrics).
+    ///
+    /// The label set is 63 code points, well under OpenMetrics' 128. The timestamp is left out when it is 0.
+    static func appendExemplar(_ sample: MetricExemplarSnapshot, to out: inout [UInt8]) {
+        let exemplar = sample.exemplar
+        out.append(contentsOf: #" # {trace_id=""#.utf8)
+        Self.appendHex(exemplar.traceIDHigh, to: &out)
+        Self.appendHex(exemplar.traceIDLow, to: &out)
+        out.append(contentsOf: #"",span_id=""#.utf8)
+        Self.appendHex(exemplar.spanID, to: &out)
+        out.append(contentsOf: #""} "#.utf8)
+        ExpositionText.appendFloat(sample.value, format: .openMetrics, to: &out)
+        if exemplar.timeUnixNano != 0 {
+            out.append(UInt8(ascii: " "))
+            ExpositionText.appendDecimal(exemplar.timeUnixNano / 1_000_000_000, to: &out)
+            out.append(UInt8(ascii: "."))
+            let milliseconds = exemplar.timeUnixNano % 1_000_000_000 / 1_000_000
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: milliseconds / 100))
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: milliseconds / 10 % 10))
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: milliseconds % 10))
+        }
+    }
+
+    /// Appends `value` as 16 lowercase hex digits.
+    private static func appendHex(_ value: UInt64, to out: inout [UInt8]) {
+        let digits: StaticString = "0123456789abcdef"
+        var shift = 60
+        while shift >= 0 {
+            out.append(digits.utf8Start[Int((value >> UInt64(shift)) & 0xF)])
+            shift -= 4
         }
     }
 }

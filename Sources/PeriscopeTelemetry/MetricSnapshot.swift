@@ -51,11 +51,26 @@ public struct MetricSeriesSnapshot: Sendable, Equatable {
     /// A histogram's cumulative bucket counts, one per finite bound and `+Inf` last (so the last is the count);
     /// empty for counters and gauges.
     public let cumulativeBuckets: [UInt64]
+    /// A histogram's latest exemplar per bucket, parallel to ``cumulativeBuckets`` (`nil` where the bucket has
+    /// none); empty for families registered without exemplars, counters and gauges.
+    public let exemplars: [MetricExemplarSnapshot?]
 
-    public init(labelValues: [String], value: Double, cumulativeBuckets: [UInt64] = []) {
+    /// Creates a series snapshot.
+    public init(
+        labelValues: [String],
+        value: Double,
+        cumulativeBuckets: [UInt64] = [],
+        exemplars: [MetricExemplarSnapshot?] = []
+    ) {
         self.labelValues = labelValues
         self.value = value
         self.cumulativeBuckets = cumulativeBuckets
+        self.exemplars = exemplars
+    }
+
+    /// The exemplar of bucket `bucket` (an index into ``cumulativeBuckets``), or `nil` when it has none.
+    public func exemplar(bucket: Int) -> MetricExemplarSnapshot? {
+        self.exemplars.indices.contains(bucket) ? self.exemplars[bucket] : nil
     }
 
     /// A histogram's number of observations (its `+Inf` bucket); 0 for counters and gauges.

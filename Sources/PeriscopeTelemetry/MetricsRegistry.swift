@@ -139,7 +139,9 @@ public final class MetricsRegistry: Sendable {
     /// - Parameters:
     ///   - buckets: Finite upper bounds, strictly increasing; a trailing `+Inf` is dropped (it is always added).
     ///   - unit: The OpenMetrics unit; the name must end in `_<unit>`.
-    ///   - exemplars: Reserve exemplar slots on the buckets in OpenMetrics output (filled by tracing).
+    ///   - exemplars: Keep one exemplar slot per bucket and shard (``HistogramHandle/observe(_:shard:exemplar:)``),
+    ///     shown on OpenMetrics bucket lines and in snapshots; costs `(buckets.count + 1) * 48` bytes per series and
+    ///     shard.
     ///   - cardinalityLimit: The most series before new label values fold into the `_other` series.
     public func histogram(
         name: String,

@@ -48,6 +48,22 @@ extension EndToEnd {
                     #expect(parsed.parent != "00f067aa0ba902b7")
                     #expect(parsed.flags == "01")
                     #expect(Self.header(received, "tracestate") == ["vendor=abc,other=1"])
+
+                    // The sampled request is an exemplar on the duration histograms (OpenMetrics only).
+                    let scrape = try await gateway.scrape(headers: [("accept", "application/openmetrics-text")])
+                    let lines = scrape.bodyText.split(separator: "\n")
+                    let request = lines.filter {
+                        $0.hasPrefix("periscope_http_request_duration_seconds_bucket")
+                            && $0.contains("# {trace_id=\"4bf92f3577b34da6a3ce929d0e0e4736\",span_id=\"")
+                    }
+                    #expect(request.count == 1, "no exemplar line in \(lines.filter { $0.contains("# {") })")
+                    let upstreamExemplar = lines.contains {
+                        $0.hasPrefix("periscope_upstream_request_duration_seconds_bucket")
+                            && $0.contains("span_id=\"\(parsed.parent)\"")
+                    }
+                    #expect(upstreamExemplar, "the upstream histogram's exemplar is the CLIENT span")
+                    let text = try await gateway.scrapeText().text
+                    #expect(!text.contains("# {trace_id="), "text 0.0.4 has no exemplars")
                 }
             }
         }

@@ -87,6 +87,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The index in ``LocalResponse/codes`` of the gateway's own answer to this exchange, if it gave one.
     private var localErrorIndex: Int?
     private var remoteAddress: SocketAddress?
+    /// The access log line of this exchange, filled as it goes (when the access log is on).
+    private var accessEntry: AccessLogEntry?
+    private var accessClient = SpanRecord.ClientAddress.none
     private var localPort: Int?
     private var responseBodyBytes: Int64 = 0
 
@@ -106,6 +109,13 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelActive(context: ChannelHandlerContext) {
         self.remoteAddress = context.channel.remoteAddress
         self.localPort = context.channel.localAddress?.port
+        if self.loop.accessLog != nil {
+            switch self.remoteAddress {
+            case .v4(let address): self.accessClient = .init(address.address)
+            case .v6(let address): self.accessClient = .init(address.address)
+            default: break
+            }
+        }
         self.clientAddress = self.remoteAddress?.ipAddress
         self.loop.register(self)
         self.loop.state.connectionOpened()
@@ -220,6 +230,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func resetExchange() {
         self.trace = nil
+        self.accessEntry = nil
         self.localErrorIndex = nil
         self.route = nil
         self.pool = nil
@@ -266,8 +277,29 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func recordExchange(now: NIODeadline = .now()) {
         guard self.exchangeOpen else { return }
         self.exchangeOpen = false
+        if let log = self.loop.accessLog, var entry = self.accessEntry, self.responseStatus > 0 {
+            entry.durationNanos = UInt64(max(0, (now - self.requestStart).nanoseconds))
+            entry.upstreamNanos = UInt64(max(0, self.upstreamSeconds * 1e9))
+            entry.status = UInt16(clamping: self.responseStatus)
+            entry.requestBodyBytes = UInt64(max(0, self.requestBodyBytes))
+            entry.responseBodyBytes = UInt64(max(0, self.responseBodyBytes))
+            entry.routeIndex = self.route?.index ?? -1
+            entry.clusterIndex = self.route?.cluster.index ?? -1
+            entry.endpointIndex = self.pool?.endpoint.index ?? -1
+            entry.localErrorIndex = self.localErrorIndex ?? -1
+            if let trace = self.trace {
+                entry.traceIDHigh = trace.server.traceIDHigh
+                entry.traceIDLow = trace.server.traceIDLow
+                entry.spanID = trace.server.spanID
+            }
+            log.record(entry, loop: self.loop.index)
+        }
+        self.accessEntry = nil
+        // A sampled request's duration observation carries its trace as an OpenMetrics/OTLP exemplar.
+        var exemplar: Exemplar?
         if let tracing = self.loop.tracing, self.trace != nil {
             self.trace!.finish(status: self.responseStatus, localError: self.localErrorIndex, tracing: tracing)
+            if self.trace!.context.isSampled { exemplar = Exemplar(span: self.trace!.server) }
             self.trace = nil
         }
         let metrics = self.loop.metrics
@@ -282,7 +314,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             seconds: Double((now - self.requestStart).nanoseconds) / 1e9,
             upstreamSeconds: self.upstreamSeconds,
             requestBytes: self.requestBodyBytes,
-            responseBytes: self.responseBodyBytes
+            responseBytes: self.responseBodyBytes,
+            exemplar: exemplar
         )
     }
 
@@ -293,6 +326,16 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.requestMethod = head.method
         self.lastActivity = .now()
         self.openExchange(at: self.lastActivity)
+        if self.loop.accessLog != nil {
+            var entry = AccessLogEntry()
+            entry.startTimeUnixNano = WallClock.nowUnixNano()
+            entry.listenerIndex = self.listener.index
+            entry.setMethod(head.method)
+            entry.setPath(requestTarget: head.uri)
+            if let agent = head.headers.first(name: "user-agent") { entry.setUserAgent(agent) }
+            entry.client = self.accessClient
+            self.accessEntry = entry
+        }
         if let tracing = self.loop.tracing {
             self.trace = ExchangeTrace(
                 head: head,
@@ -724,11 +767,15 @@ extension ProxyServerHandler: UpstreamDelegate {
             self.trace?.endClient(status: self.responseStatus)
             if let start = self.upstreamStart, let pool = self.pool {
                 self.upstreamSeconds = Double((now - start).nanoseconds) / 1e9
+                let exemplar =
+                    self.trace?.context.isSampled == true && self.trace?.hasClient == true
+                    ? Exemplar(span: self.trace!.client) : nil
                 self.loop.metrics.upstreamFinished(
                     cluster: pool.cluster,
                     endpoint: pool.endpoint,
                     status: self.responseStatus,
-                    seconds: self.upstreamSeconds
+                    seconds: self.upstreamSeconds,
+                    exemplar: exemplar
                 )
             }
             if !self.requestComplete {

@@ -29,6 +29,7 @@ public final class Gateway: Sendable {
         state: GatewayState,
         registry: MetricsRegistry,
         tracing: GatewayTracing? = nil,
+        accessLog: AccessLogWriter? = nil,
         logger: Logger
     ) async throws {
         let metrics = GatewayMetrics(registry: registry, runtime: runtime)
@@ -49,6 +50,7 @@ public final class Gateway: Sendable {
                     state: state,
                     metrics: LoopMetrics(shared: metrics, loopIndex: index),
                     tracing: tracing,
+                    accessLog: accessLog,
                     logger: logger
                 )
                 context.start()

@@ -17,6 +17,8 @@ final class LoopContext {
     let balancers: [any LoadBalancer]
     /// Span recording, when tracing is on.
     let tracing: LoopTracing?
+    /// The access log, when it is on.
+    let accessLog: AccessLogWriter?
     /// Open downstream connections, for drain.
     private var connections: [ObjectIdentifier: ProxyServerHandler] = [:]
     private var sweepTask: Scheduled<Void>?
@@ -28,8 +30,10 @@ final class LoopContext {
         state: GatewayState,
         metrics: LoopMetrics,
         tracing: GatewayTracing?,
+        accessLog: AccessLogWriter?,
         logger: Logger
     ) {
+        self.accessLog = accessLog
         self.metrics = metrics
         self.tracing = tracing.map { LoopTracing(shared: $0, loopIndex: index) }
         self.eventLoop = eventLoop

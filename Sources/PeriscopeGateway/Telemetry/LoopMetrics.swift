@@ -23,6 +23,8 @@ final class LoopMetrics {
     /// - Parameters:
     ///   - route: index of the route in its listener, or `nil` when none matched.
     ///   - upstreamSeconds: time spent waiting on the upstream (0 for local responses).
+    ///   - exemplar: the server span of a sampled request, kept as the duration bucket's exemplar; `nil` for
+    ///     unsampled requests.
     func requestFinished(
         listener: ListenerRuntime,
         route: Int?,
@@ -31,7 +33,8 @@ final class LoopMetrics {
         seconds: Double,
         upstreamSeconds: Double,
         requestBytes: Int64,
-        responseBytes: Int64
+        responseBytes: Int64,
+        exemplar: Exemplar? = nil
     ) {
         let routeIndex = route ?? listener.routeNames.count
         let methodIndex = Self.methodIndex(method)
@@ -49,7 +52,11 @@ final class LoopMetrics {
             self.requestSeries[key] = series
         }
         series.counter.increment(shard: self.shard)
-        series.duration.observe(seconds, shard: self.shard)
+        if let exemplar {
+            series.duration.observe(seconds, shard: self.shard, exemplar: exemplar)
+        } else {
+            series.duration.observe(seconds, shard: self.shard)
+        }
         let handles = self.shared.routes[listener.index][routeIndex]
         handles.overhead.observe(max(0, seconds - upstreamSeconds), shard: self.shard)
         handles.requestSize.observe(Double(requestBytes), shard: self.shard)
@@ -57,7 +64,15 @@ final class LoopMetrics {
     }
 
     /// Records one upstream response (its last byte arrived, or the exchange ended after its head).
-    func upstreamFinished(cluster: ClusterRuntime, endpoint: EndpointRuntime, status: Int, seconds: Double) {
+    /// - Parameter exemplar: the client span of a sampled request, kept as the duration bucket's exemplar; `nil`
+    ///   for unsampled requests.
+    func upstreamFinished(
+        cluster: ClusterRuntime,
+        endpoint: EndpointRuntime,
+        status: Int,
+        seconds: Double,
+        exemplar: Exemplar? = nil
+    ) {
         let key = endpoint.index << 10 | status
         let series: RequestSeries
         if let cached = self.upstreamSeries[key] {
@@ -70,7 +85,11 @@ final class LoopMetrics {
             self.upstreamSeries[key] = series
         }
         series.counter.increment(shard: self.shard)
-        series.duration.observe(seconds, shard: self.shard)
+        if let exemplar {
+            series.duration.observe(seconds, shard: self.shard, exemplar: exemplar)
+        } else {
+            series.duration.observe(seconds, shard: self.shard)
+        }
     }
 
     /// Counts a response the gateway produced itself.

@@ -83,12 +83,27 @@ public final class OTLPMetricsExporter: Sendable {
             let encoded = try self.encoder.value.encode(
                 snapshot,
                 collectionTimeUnixNano: Self.nowUnixNano(),
-                startTimeUnixNano: self.startTime
+                startTimeUnixNano: self.startTime,
+                exemplars: Self.exemplar(family:seriesIndex:bucketIndex:)
             )
             if !encoded.isEmpty { self.pipeline.offer(encoded) }
         } catch {
             self.logger.error("encoding OTLP metrics failed", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// The ``OTLPExemplarSource`` of a registry snapshot: the bucket exemplars the snapshot carries.
+    static func exemplar(family: MetricFamilySnapshot, seriesIndex: Int, bucketIndex: Int) -> OTLPExemplar? {
+        guard family.series.indices.contains(seriesIndex),
+            let sample = family.series[seriesIndex].exemplar(bucket: bucketIndex)
+        else { return nil }
+        let exemplar = sample.exemplar
+        return OTLPExemplar(
+            traceID: exemplar.traceID.bytes,
+            spanID: exemplar.span.bytes,
+            value: sample.value,
+            timeUnixNano: exemplar.timeUnixNano
+        )
     }
 
     static func nowUnixNano() -> UInt64 {
