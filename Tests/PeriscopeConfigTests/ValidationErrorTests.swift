@@ -58,7 +58,8 @@ struct ValidationErrorTests {
             keyPath: "metrics",
             marker: "metrics:",
             message: "unknown key 'metrics'",
-            hint: "allowed keys: admin, drain, logging, telemetry, rules, otlp, tracing, access_log, listeners, clusters"
+            hint: "allowed keys: admin, drain, logging, telemetry, rules, otlp, tracing, access_log, listeners, "
+                + "clusters"
         ),
         InvalidCase(
             name: "wrong type: scalar for a list",
