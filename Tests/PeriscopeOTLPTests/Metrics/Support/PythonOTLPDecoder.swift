@@ -64,6 +64,13 @@ enum PythonOTLPDecoder {
 
     /// Decodes `bytes` as an `ExportMetricsServiceRequest`.
     static func decodeMetricsRequest(_ bytes: [UInt8]) throws -> Decoded {
+        try Self.run(script: Self.script, on: bytes)
+    }
+
+    /// Runs a decoding `script` with the venv's Python on `bytes` (passed as a file) and reads the JSON it prints:
+    /// `{"request": …, "reencodesIdentically": Bool, "unknownFieldCount": Int}`. Exit status 3 means the script
+    /// could not import the package.
+    static func run(script: String, on bytes: [UInt8]) throws -> Decoded {
         let python = try Self.python()
         let input = FileManager.default.temporaryDirectory
             .appendingPathComponent("periscope-otlp-\(UInt64.random(in: 0 ... .max)).bin")
@@ -72,7 +79,7 @@ enum PythonOTLPDecoder {
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", Self.script, input.path]
+        process.arguments = ["-c", script, input.path]
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
@@ -82,7 +89,6 @@ enum PythonOTLPDecoder {
         let stderr = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            // Status 3: the script could not import the package.
             throw Failure(
                 description: "\(python) exited with \(process.terminationStatus): "
                     + String(decoding: stderr, as: UTF8.self)
@@ -99,8 +105,8 @@ enum PythonOTLPDecoder {
 
     private static var installHint: String {
         "\nThe OTLP decoding tests need a Python venv with the official opentelemetry-proto package:\n"
-            + "    python3 -m venv .venv-otlp && .venv-otlp/bin/pip install opentelemetry-proto\n"
-            + "(at the repository root; or point PERISCOPE_OTLP_VENV at an existing venv)."
+            + "    Scripts/otlp-venv.sh   (creates .venv-otlp at the repository root)\n"
+            + "or point PERISCOPE_OTLP_VENV at an existing venv."
     }
 
     /// The venv's interpreter.

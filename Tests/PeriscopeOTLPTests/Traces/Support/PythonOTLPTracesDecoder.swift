@@ -54,65 +54,7 @@ enum PythonOTLPTracesDecoder {
 
     /// Decodes `bytes` as an `ExportTraceServiceRequest`.
     static func decodeTracesRequest(_ bytes: [UInt8]) throws -> PythonOTLPDecoder.Decoded {
-        let python = try Self.python()
-        let input = FileManager.default.temporaryDirectory
-            .appendingPathComponent("periscope-otlp-traces-\(UInt64.random(in: 0 ... .max)).bin")
-        try Data(bytes).write(to: input)
-        defer { try? FileManager.default.removeItem(at: input) }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", Self.script, input.path]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw PythonOTLPDecoder.Failure(
-                description: "\(python) exited with \(process.terminationStatus): "
-                    + String(decoding: stderr, as: UTF8.self)
-                    + (process.terminationStatus == 3 ? Self.installHint : "")
-            )
-        }
-        let json = PythonJSON(try JSONSerialization.jsonObject(with: stdout))
-        return PythonOTLPDecoder.Decoded(
-            request: json["request"],
-            reencodesIdentically: json["reencodesIdentically"].bool ?? false,
-            unknownFieldCount: json["unknownFieldCount"].int ?? -1
-        )
-    }
-
-    private static var installHint: String {
-        "\nThe OTLP decoding tests need a Python venv with the official opentelemetry-proto package:\n"
-            + "    Scripts/otlp-venv.sh   (creates .venv-otlp at the repository root)\n"
-            + "or point PERISCOPE_OTLP_VENV at an existing venv."
-    }
-
-    /// The venv's interpreter (the same lookup as the metrics decoder's).
-    private static func python() throws -> String {
-        let venv: String
-        if let configured = ProcessInfo.processInfo.environment["PERISCOPE_OTLP_VENV"], !configured.isEmpty {
-            venv = configured
-        } else {
-            var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            while directory.path != "/"
-                && !FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path)
-            {
-                directory.deleteLastPathComponent()
-            }
-            venv = directory.appendingPathComponent(".venv-otlp").path
-        }
-        for name in ["bin/python3", "bin/python"] {
-            let candidate = URL(fileURLWithPath: venv).appendingPathComponent(name).path
-            if FileManager.default.isExecutableFile(atPath: candidate) {
-                return candidate
-            }
-        }
-        throw PythonOTLPDecoder.Failure(description: "no Python venv at \(venv)." + Self.installHint)
+        try PythonOTLPDecoder.run(script: Self.script, on: bytes)
     }
 }
 
