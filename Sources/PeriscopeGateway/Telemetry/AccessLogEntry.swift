@@ -95,25 +95,12 @@ public struct AccessLogEntry: Sendable, BitwiseCopyable {
 
     // MARK: Text
 
-    /// Copies `source` into `storage`, cut at the last whole UTF-8 character that fits.
+    /// Copies `source` into `storage`, cut at the last whole UTF-8 character that fits (as span records do).
     static func copyTruncating(
         _ source: UnsafeRawBufferPointer,
         into storage: UnsafeMutableRawBufferPointer
     ) -> (count: UInt8, truncated: Bool) {
-        var count = source.count
-        let truncated = count > storage.count
-        if truncated {
-            count = storage.count
-            // source[count] is the first byte left out: while it continues a character, leave out that character's
-            // earlier bytes too, so valid UTF-8 stays valid.
-            while count > 0 && source[count] & 0xC0 == 0x80 {
-                count -= 1
-            }
-        }
-        if count > 0 {
-            storage.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: count)
-        }
-        return (UInt8(truncatingIfNeeded: count), truncated)
+        SpanRecord.copyTruncating(source, into: storage)
     }
 
     /// Calls `body` with the UTF-8 bytes of `text`, copying only when the string has no contiguous storage.

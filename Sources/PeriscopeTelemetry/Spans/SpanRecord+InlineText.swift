@@ -26,11 +26,12 @@ struct UserAgentStorage: Sendable, BitwiseCopyable {
 }
 
 extension SpanRecord {
-    /// Copies `source` into `storage`, cut at the last whole UTF-8 character that fits.
+    /// Copies `source` into `storage`, cut at the last whole UTF-8 character that fits (also used by other
+    /// fixed-size records with inline text, such as the access log's).
     ///
     /// - Returns: The bytes kept, and whether any were cut.
     @inlinable
-    static func copyTruncating(
+    public static func copyTruncating(
         _ source: UnsafeRawBufferPointer,
         into storage: UnsafeMutableRawBufferPointer
     ) -> (count: UInt8, truncated: Bool) {
