@@ -4,7 +4,7 @@ import Testing
 
 @testable import PeriscopeOTLP
 
-@Suite struct OTLPHTTPClientTests {
+@Suite(.timeLimit(.minutes(1))) struct OTLPHTTPClientTests {
     private let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
 
     private func client(
@@ -161,7 +161,6 @@ import Testing
             return
         }
         #expect(elapsed >= .milliseconds(300))
-        #expect(elapsed < .seconds(5))
         // The timed-out connection is not reused: the next request opens a new one.
         collector.setBehavior(.ok)
         guard case .success = await client.send(client.makeRequest([2])) else {
