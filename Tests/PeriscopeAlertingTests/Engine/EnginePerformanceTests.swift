@@ -3,10 +3,10 @@ import Testing
 
 @testable import PeriscopeAlerting
 
-@Suite("Evaluation cost")
+@Suite("Evaluation at scale")
 struct EnginePerformanceTests {
-    /// 5,000 series with an hour of 15 s samples, and a 50-rule group that reads all of them. In a release build this
-    /// takes well under 200 ms on one core; the bound here is loose for debug builds and slow machines.
+    /// 5,000 series with an hour of 15 s samples, and a 50-rule group that reads all of them, evaluate to results.
+    /// Its cost is measured by Benchmarks/RuleBenchmarks, not here.
     @Test func fiftyRulesOverFiveThousandSeries() throws {
         let source = MemorySampleSource()
         let codes = ["200", "302", "404", "500", "503"]
@@ -44,7 +44,6 @@ struct EnginePerformanceTests {
             PQL.agg(.count, .vectorSelector(selector), .by(["code"])),
         ]
         let engine = PromQLEngine(semantics: .prometheus2)
-        let start = Date()
         var elements = 0
         for index in 0..<50 {
             guard
@@ -56,8 +55,6 @@ struct EnginePerformanceTests {
             }
             elements += result.count
         }
-        let elapsed = Date().timeIntervalSince(start)
         #expect(elements > 0)
-        #expect(elapsed < 20, "50 rules over 5,000 series took \(elapsed) s")
     }
 }
