@@ -25,7 +25,7 @@ struct ExchangeTrace {
         head: HTTPRequestHead,
         tracing: LoopTracing,
         listener: ListenerRuntime,
-        clientAddress: SocketAddress?,
+        clientAddress: SpanRecord.ClientAddress,
         localPort: Int?
     ) {
         let shared = tracing.shared
@@ -49,11 +49,7 @@ struct ExchangeTrace {
         server.listenerID = shared.listenerIDs[listener.index]
         // The bound port (a listener configured with port 0 has one only once bound).
         server.serverPort = localPort.map { UInt16(clamping: $0) } ?? shared.listenerPorts[listener.index]
-        switch clientAddress {
-        case .v4(let address): server.clientAddress = .init(address.address)
-        case .v6(let address): server.clientAddress = .init(address.address)
-        default: break
-        }
+        server.clientAddress = clientAddress
         self.server = server
         self.client = SpanRecord()
         self.client.kind = .client

@@ -89,6 +89,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var remoteAddress: SocketAddress?
     /// The access log line of this exchange, filled as it goes (when the access log is on).
     private var accessEntry: AccessLogEntry?
+    /// The peer as spans and the access log record it (set when either is on).
     private var accessClient = SpanRecord.ClientAddress.none
     private var localPort: Int?
     private var responseBodyBytes: Int64 = 0
@@ -109,7 +110,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelActive(context: ChannelHandlerContext) {
         self.remoteAddress = context.channel.remoteAddress
         self.localPort = context.channel.localAddress?.port
-        if self.loop.accessLog != nil {
+        if self.loop.accessLog != nil || self.loop.tracing != nil {
+            // Converted once per connection for the spans' and the access log's `client.address`.
             switch self.remoteAddress {
             case .v4(let address): self.accessClient = .init(address.address)
             case .v6(let address): self.accessClient = .init(address.address)
@@ -326,24 +328,25 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.requestMethod = head.method
         self.lastActivity = .now()
         self.openExchange(at: self.lastActivity)
+        if let tracing = self.loop.tracing {
+            self.trace = ExchangeTrace(
+                head: head,
+                tracing: tracing,
+                listener: self.listener,
+                clientAddress: self.accessClient,
+                localPort: self.localPort
+            )
+        }
         if self.loop.accessLog != nil {
             var entry = AccessLogEntry()
-            entry.startTimeUnixNano = WallClock.nowUnixNano()
+            // One clock read when both are on: the log line starts when the server span does.
+            entry.startTimeUnixNano = self.trace?.server.startTimeUnixNano ?? WallClock.nowUnixNano()
             entry.listenerIndex = self.listener.index
             entry.setMethod(head.method)
             entry.setPath(requestTarget: head.uri)
             if let agent = head.headers.first(name: "user-agent") { entry.setUserAgent(agent) }
             entry.client = self.accessClient
             self.accessEntry = entry
-        }
-        if let tracing = self.loop.tracing {
-            self.trace = ExchangeTrace(
-                head: head,
-                tracing: tracing,
-                listener: self.listener,
-                clientAddress: self.remoteAddress,
-                localPort: self.localPort
-            )
         }
         if !head.isKeepAlive || head.version != .http1_1 {
             self.closeAfterExchange = true
