@@ -7,7 +7,8 @@ public enum PeriscopeBuild {
 }
 
 /// Registers the process-level metrics in `registry`: the standard `process_*` families (see ``ProcessMetrics``,
-/// refreshed before every render) and `periscope_build_info{version}` set to 1.
+/// refreshed before every render), `periscope_build_info{version}` set to 1, and
+/// `periscope_metric_series{metric}` (the series each family holds, refreshed before every render).
 ///
 /// ``AdminServer/init(address:group:gatewayLoops:state:registry:logger:onDrain:)`` calls it; calling it again for
 /// the same registry changes nothing.
@@ -18,4 +19,15 @@ public func registerProcessMetrics(registry: MetricsRegistry, version: String = 
         help: "Always 1; the version label says which Periscope release is running.",
         labelNames: ["version"]
     ).bind([version]).set(1)
+    let series = registry.gauge(
+        name: "periscope_metric_series",
+        help: "Series each metric family holds (its _other overflow series included), by family name.",
+        labelNames: ["metric"]
+    )
+    registry.registerCollector(named: "periscope_metric_series") { [weak registry] in
+        guard let registry else { return }
+        for (name, count) in registry.seriesCounts() {
+            series.bind([name]).set(Double(count))
+        }
+    }
 }

@@ -144,6 +144,8 @@ public struct RouteConfig: Sendable, Equatable {
     public var idleTimeout: Duration
     /// Overrides the listener's `max_body_bytes` for this route when set. Key `max_body_bytes`.
     public var maxBodyBytes: Int64?
+    /// The route's service-level objectives, exposed as metrics for the SLO rules. Key `slo`, default none.
+    public var slo: RouteSLOConfig?
 
     public init(
         name: String,
@@ -151,8 +153,10 @@ public struct RouteConfig: Sendable, Equatable {
         cluster: String,
         timeout: Duration = .seconds(15),
         idleTimeout: Duration = .seconds(60),
-        maxBodyBytes: Int64? = nil
+        maxBodyBytes: Int64? = nil,
+        slo: RouteSLOConfig? = nil
     ) {
+        self.slo = slo
         self.name = name
         self.match = match
         self.cluster = cluster

@@ -1,6 +1,6 @@
 /// Reads one `listeners[].routes[]` entry and its `match`.
 enum RouteDecoder {
-    static let keys = ["name", "match", "cluster", "timeout", "idle_timeout", "max_body_bytes"]
+    static let keys = ["name", "match", "cluster", "timeout", "idle_timeout", "max_body_bytes", "slo"]
     static let matchKeys = ["host", "path", "prefix", "methods"]
 
     /// Decodes a route; on errors the result holds placeholders (and the errors are reported).
@@ -21,6 +21,7 @@ enum RouteDecoder {
             route.idleTimeout = idleTimeout
         }
         route.maxBodyBytes = mapping["max_body_bytes"]?.byteSize(minimum: 1)
+        route.slo = mapping["slo"].flatMap(RouteSLODecoder.decode)
         return route
     }
 

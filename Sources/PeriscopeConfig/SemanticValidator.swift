@@ -20,6 +20,7 @@ struct SemanticValidator {
         }
         self.checkClusterNames()
         self.checkClusterReferences()
+        self.checkSLOs()
     }
 
     // MARK: Listeners
@@ -147,6 +148,55 @@ struct SemanticValidator {
                 self.diagnostics.error(path, "unknown cluster '\(route.cluster)'", hint: hint, invalidatesValue: false)
             }
         }
+    }
+
+    // MARK: SLOs
+
+    /// A latency threshold must be a bucket bound of the request-duration histogram (the SLI is read from it), and
+    /// routes that share a name across listeners (and so share the `route` label) must not set different SLOs.
+    private func checkSLOs() {
+        let bounds = self.config.telemetry.requestDurationBuckets
+        var byName: [String: (slo: RouteSLOConfig, path: ConfigPath)] = [:]
+        for (listenerIndex, listener) in self.config.listeners.enumerated() {
+            for (routeIndex, route) in listener.routes.enumerated() {
+                guard let slo = route.slo else { continue }
+                let path = self.listenersPath.index(listenerIndex).key("routes").index(routeIndex).key("slo")
+                if let latency = slo.latency {
+                    let thresholdPath = path.key("latency").key("threshold")
+                    let seconds = latency.thresholdSeconds
+                    if self.diagnostics.isUsable(thresholdPath),
+                        !bounds.contains(where: { abs($0 - seconds) <= 1e-9 * max(1, $0) })
+                    {
+                        let listed = bounds.map { Self.secondsText($0) }.joined(separator: ", ")
+                        self.diagnostics.error(
+                            thresholdPath,
+                            "latency threshold \(Self.secondsText(seconds)) is not a bucket bound of "
+                                + "periscope_http_request_duration_seconds",
+                            hint: "the SLI is read from the histogram; use one of \(listed) "
+                                + "(or add it to telemetry.families.periscope_http_request_duration_seconds.buckets)",
+                            invalidatesValue: false
+                        )
+                    }
+                }
+                if let first = byName[route.name], first.slo != slo {
+                    self.diagnostics.error(
+                        path,
+                        "route '\(route.name)' has another slo in \(self.describe(first.path))",
+                        hint: "routes with the same name share their metrics; give them the same slo or other names",
+                        invalidatesValue: false
+                    )
+                } else if byName[route.name] == nil {
+                    byName[route.name] = (slo, path)
+                }
+            }
+        }
+    }
+
+    /// `0.25s`, `1s`: a bound as the config would write it.
+    private static func secondsText(_ seconds: Double) -> String {
+        var text = "\(seconds)"
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return text + "s"
     }
 
     // MARK: Helpers

@@ -24,6 +24,8 @@ extension TelemetryConfig {
         "periscope_drain_active",
         "periscope_config_loads_total",
         "periscope_config_last_load_success_timestamp_seconds",
+        "periscope_slo_availability_objective_ratio",
+        "periscope_slo_latency_objective_ratio",
     ]
 
     /// The histogram families among ``knownFamilies``: the only ones that take `buckets`.

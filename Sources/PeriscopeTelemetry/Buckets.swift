@@ -6,6 +6,14 @@ public enum Buckets {
         0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
     ]
 
+    /// A bound as OpenMetrics writes it in an `le` label (`0.25`, `1.0`, `+Inf`) — the form Prometheus 2 stores
+    /// when it scrapes OpenMetrics and Prometheus 3 stores for every scrape — for labels that must join with `le`.
+    public static func canonicalText(_ bound: Double) -> String {
+        var bytes: [UInt8] = []
+        GoFloatFormat.appendCanonical(bound, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// `count` bounds starting at `start`, each `factor` times the previous one.
     ///
     /// - Precondition: `start > 0`, `factor > 1`, `count >= 1`.

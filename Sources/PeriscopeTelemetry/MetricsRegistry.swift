@@ -312,6 +312,14 @@ public final class MetricsRegistry: Sendable {
         return families.map { $0.snapshot() } + [self.overflowFamily.snapshot()]
     }
 
+    /// How many series each family holds (the overflow series included), in registration order and then the
+    /// registry's overflow counter. Takes the registry's lock and each family's: for scrapes, not for events.
+    public func seriesCounts() -> [(name: String, count: Int)] {
+        let families = self.state.withLockedValue { $0.ordered }
+        return families.map { ($0.descriptor.name, $0.seriesCount) }
+            + [(self.overflowFamily.descriptor.name, self.overflowFamily.seriesCount)]
+    }
+
     /// The exposition of every family in `format` (see ``render(format:into:)``).
     public func render(format: ExpositionFormat) -> [UInt8] {
         var buffer: [UInt8] = []

@@ -1,6 +1,8 @@
 /// What the registry keeps of every family: its definition and a way to render it.
 protocol RegisteredFamily: AnyObject, Sendable {
     var descriptor: FamilyDescriptor { get }
+    /// Series bound so far, the overflow series included.
+    var seriesCount: Int { get }
     /// Appends the family's metadata lines and samples in `format`.
     func render(format: ExpositionFormat, into out: inout [UInt8])
     /// The family's current values (see ``MetricsRegistry/snapshot()``).

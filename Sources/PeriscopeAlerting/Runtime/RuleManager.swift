@@ -45,7 +45,7 @@ public final class RuleManager: Sendable {
         let semantics = PromQLSemantics(rawValue: config.semantics) ?? .prometheus3
         self.engine = PromQLEngine(semantics: semantics, lookbackDelta: 300_000, defaultSubqueryStep: interval)
         self.store = SampleStore(
-            retention: self.groups.retention(lookbackDelta: 300_000), maxSeries: config.maxStoredSeries)
+            retention: self.groups.retentionPolicy(lookbackDelta: 300_000), maxSeries: config.maxStoredSeries)
         self.externalLabels = config.externalLabels
         self.externalURL = config.externalURL
         self.registry = registry

@@ -2,11 +2,12 @@ import NIOConcurrencyHelpers
 import PeriscopeTelemetry
 
 /// The short-term sample store the gateway's rules read: registry snapshots taken at each evaluation plus the
-/// series the rules record, kept for `retention` milliseconds.
+/// series the rules record, each kept as long as its name's retention (see ``RetentionPolicy``).
 ///
 /// Bounded: at most `maxSeries` series (new ones beyond it are not stored and are counted in
-/// ``Statistics/rejectedSeries``), and samples older than the retention are trimmed on every ingest. The retention
-/// is derived from the rules (see ``RuleSet/retention``). Thread-safe (one lock; the rule evaluator is its only
+/// ``Statistics/rejectedSeries``), and samples older than their series' retention are trimmed on every ingest. The
+/// retention is derived from the rules: a name read over three days keeps three days, names no rule reads keep
+/// only the lookback delta. Thread-safe (one lock; the rule evaluator is its only
 /// heavy user, never the request path).
 public final class SampleStore: WritableSampleSource {
     /// How many series and samples the store holds, and roughly how much memory.
@@ -23,6 +24,8 @@ public final class SampleStore: WritableSampleSource {
         var labels: Labels
         var samples: [Sample]
         let labelBytes: Int
+        /// Milliseconds of samples kept (the retention of the series' name).
+        let retention: Int64
     }
 
     private struct State {
@@ -31,13 +34,22 @@ public final class SampleStore: WritableSampleSource {
         var statistics = Statistics()
     }
 
-    public let retention: Int64
+    /// How long series are kept, by name.
+    public let retentionPolicy: RetentionPolicy
     public let maxSeries: Int
     private let state = NIOLockedValueBox(State())
 
-    public init(retention: Int64, maxSeries: Int = 100_000) {
-        self.retention = retention
+    /// The longest any series is kept, in milliseconds.
+    public var retention: Int64 { self.retentionPolicy.longest }
+
+    public init(retention: RetentionPolicy, maxSeries: Int = 100_000) {
+        self.retentionPolicy = retention
         self.maxSeries = maxSeries
+    }
+
+    /// A store that keeps every series `retention` milliseconds.
+    public convenience init(retention: Int64, maxSeries: Int = 100_000) {
+        self.init(retention: .uniform(retention), maxSeries: maxSeries)
     }
 
     public var statistics: Statistics {
@@ -49,50 +61,45 @@ public final class SampleStore: WritableSampleSource {
     }
 
     public func append(labels: Labels, t: Timestamp, v: Double) {
-        self.state.withLockedValue { Self.append(labels: labels, t: t, v: v, maxSeries: self.maxSeries, to: &$0) }
+        self.state.withLockedValue { self.append(labels: labels, t: t, v: v, to: &$0) }
     }
 
     /// Stores one sample per series of the registry snapshot at `t`, the way a Prometheus scrape of `/metrics`
-    /// (text format) would name them: counters and gauges under their name, histograms as `_bucket{le}` (bounds
-    /// written as Go's `%g`: `0.005`, `1`, `+Inf`), `_sum` and `_count`. Then trims samples older than the
-    /// retention.
+    /// would name them: counters and gauges under their name, histograms as `_bucket{le}`, `_sum` and `_count`.
+    /// Bounds are written as OpenMetrics writes them (`0.005`, `1.0`, `+Inf`), which is what Prometheus 2 stores
+    /// when it scrapes the gateway (it asks for OpenMetrics) and what Prometheus 3 stores always, so a rule that
+    /// selects an `le` reads the same here as in Prometheus. Then trims samples older than their retention.
     public func ingest(_ families: [MetricFamilySnapshot], at t: Timestamp) {
         self.state.withLockedValue { state in
             for family in families {
-                let bounds = family.buckets.map { GoFloat.format($0, .g) } + ["+Inf"]
+                let bounds = family.buckets.map(Buckets.canonicalText) + ["+Inf"]
                 for series in family.series {
                     var labels = Labels(Array(zip(family.labelNames, series.labelValues)))
                     switch family.kind {
                     case .counter, .gauge:
                         labels[Labels.metricName] = family.name
-                        Self.append(labels: labels, t: t, v: series.value, maxSeries: self.maxSeries, to: &state)
+                        self.append(labels: labels, t: t, v: series.value, to: &state)
                     case .histogram:
                         labels[Labels.metricName] = family.name + "_bucket"
                         for (bound, count) in zip(bounds, series.cumulativeBuckets) {
                             labels["le"] = bound
-                            Self.append(labels: labels, t: t, v: Double(count), maxSeries: self.maxSeries, to: &state)
+                            self.append(labels: labels, t: t, v: Double(count), to: &state)
                         }
                         labels["le"] = nil
                         labels[Labels.metricName] = family.name + "_sum"
-                        Self.append(labels: labels, t: t, v: series.value, maxSeries: self.maxSeries, to: &state)
+                        self.append(labels: labels, t: t, v: series.value, to: &state)
                         labels[Labels.metricName] = family.name + "_count"
-                        Self.append(
-                            labels: labels,
-                            t: t,
-                            v: Double(series.count),
-                            maxSeries: self.maxSeries,
-                            to: &state
-                        )
+                        self.append(labels: labels, t: t, v: Double(series.count), to: &state)
                     }
                 }
             }
-            Self.trim(before: t - self.retention, state: &state)
+            Self.trim(now: t, state: &state)
         }
     }
 
-    /// Drops samples older than `t - retention`, and series left without samples.
+    /// Drops samples older than `t` minus their series' retention, and series left without samples.
     public func trim(now t: Timestamp) {
-        self.state.withLockedValue { Self.trim(before: t - self.retention, state: &$0) }
+        self.state.withLockedValue { Self.trim(now: t, state: &$0) }
     }
 
     public func select(_ matchers: [LabelMatcher], mint: Timestamp, maxt: Timestamp) -> [Series] {
@@ -117,25 +124,32 @@ public final class SampleStore: WritableSampleSource {
         }
     }
 
-    private static func append(labels: Labels, t: Timestamp, v: Double, maxSeries: Int, to state: inout State) {
+    private func append(labels: Labels, t: Timestamp, v: Double, to state: inout State) {
         if state.series[labels] != nil {
             state.series[labels]!.samples.appendOrReplace(Sample(t: t, v: v), statistics: &state.statistics)
             return
         }
-        guard state.series.count < maxSeries else {
+        guard state.series.count < self.maxSeries else {
             state.statistics.rejectedSeries += 1
             return
         }
         let labelBytes = labels.items.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 32 }
-        state.series[labels] = StoredSeries(labels: labels, samples: [Sample(t: t, v: v)], labelBytes: labelBytes)
+        state.series[labels] = StoredSeries(
+            labels: labels,
+            samples: [Sample(t: t, v: v)],
+            labelBytes: labelBytes,
+            retention: self.retentionPolicy.retention(for: labels.name)
+        )
         state.byName[labels.name ?? "", default: []].insert(labels)
         state.statistics.samples += 1
         state.statistics.bytes += labelBytes + MemoryLayout<Sample>.stride
     }
 
-    private static func trim(before cutoff: Timestamp, state: inout State) {
+    private static func trim(now t: Timestamp, state: inout State) {
         for labels in Array(state.series.keys) {
-            let samples = state.series[labels]!.samples
+            let stored = state.series[labels]!
+            let cutoff = t - stored.retention
+            let samples = stored.samples
             guard let first = samples.first, first.t < cutoff else { continue }
             let keep = samples.partitioningIndex { $0.t >= cutoff }
             state.statistics.samples -= keep

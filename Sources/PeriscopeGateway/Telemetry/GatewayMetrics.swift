@@ -163,6 +163,7 @@ public final class GatewayMetrics: Sendable {
             unit: "seconds"
         )
         self.configLoadHandles = ConfigLoadHandles(loads: self.configLoads, lastSuccess: self.configLastLoadSuccess)
+        SLOMetrics.register(in: configured, config: runtime.config)
 
         let overhead = self.overhead
         let requestSize = self.requestSize

@@ -121,7 +121,7 @@ struct NotificationTests {
         #expect(throws: RulesAPIError.self) { try RulesAPI.RulesQuery(parameters: [("exclude_alerts", "yes")]) }
     }
 
-    @Test("the store ingests registry snapshots as a text scrape names them, and trims to its retention")
+    @Test("the store ingests registry snapshots as an OpenMetrics scrape names them, and trims to its retention")
     func storeIngestsSnapshots() {
         let store = SampleStore(retention: 60_000, maxSeries: 8)
         let snapshot = [
@@ -149,7 +149,7 @@ struct NotificationTests {
             mint: 0,
             maxt: 30_000
         )
-        #expect(Set(buckets.compactMap { $0.labels["le"] }) == ["0.5", "1", "+Inf"])
+        #expect(Set(buckets.compactMap { $0.labels["le"] }) == ["0.5", "1.0", "+Inf"])
         #expect(buckets.allSatisfy { $0.samples.count == 2 })
         #expect(
             store.select([try! LabelMatcher(.equal, "__name__", "lat_seconds_count")], mint: 0, maxt: 0).first?.samples
@@ -166,5 +166,44 @@ struct NotificationTests {
         #expect(store.statistics.series == 7)
         #expect(store.statistics.samples == 7)
         #expect(store.statistics.bytes > 0)
+    }
+
+    @Test("each name is kept as long as the rules read it; names no rule reads keep the lookback delta")
+    func retentionPerName() throws {
+        let group = try Self.group(
+            """
+            groups:
+              - name: g
+                rules:
+                  - record: slow:rate3d
+                    expr: sum_over_time(fast_total[3d]) / 3
+                  - record: sub
+                    expr: max_over_time(rate(sub_total[5m])[1h:1m] offset 10m)
+                  - alert: Up
+                    expr: up == 0
+            """,
+            interval: 15_000
+        )
+        let policy = [group].retentionPolicy(lookbackDelta: 300_000)
+        let margin: Int64 = 30_000
+        #expect(policy.retention(for: "fast_total") == 3 * 86_400_000 + margin)
+        #expect(policy.retention(for: "sub_total") == 300_000 + 3_600_000 + 600_000 + margin)
+        #expect(policy.retention(for: "up") == 300_000 + margin)
+        #expect(policy.retention(for: "slow:rate3d") == 300_000 + margin)
+        #expect(policy.longest == 3 * 86_400_000 + margin)
+
+        // The store trims each series by its own name's retention.
+        let store = SampleStore(retention: policy, maxSeries: 10)
+        for minute in 0...10 {
+            let t = Int64(minute) * 60_000
+            store.append(labels: Labels([("__name__", "fast_total")]), t: t, v: Double(minute))
+            store.append(labels: Labels([("__name__", "up")]), t: t, v: 1)
+        }
+        store.trim(now: 10 * 60_000)
+        let all = [try LabelMatcher(.equal, "__name__", "fast_total")]
+        #expect(store.select(all, mint: 0, maxt: .max).first?.samples.count == 11)
+        let up = [try LabelMatcher(.equal, "__name__", "up")]
+        // 5 m 30 s back from minute 10: minutes 5 to 10.
+        #expect(store.select(up, mint: 0, maxt: .max).first?.samples.count == 6)
     }
 }
