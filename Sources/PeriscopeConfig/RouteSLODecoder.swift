@@ -27,7 +27,7 @@ enum RouteSLODecoder {
         guard let text = node.scalar(expected: "a ratio such as 99.9% or 0.999") else { return nil }
         let value: Double?
         if text.hasSuffix("%") {
-            value = Double(text.dropLast().trimmingPrefixAndSuffixSpaces()).map { $0 / 100 }
+            value = Self.percent(text.dropLast().trimmingPrefixAndSuffixSpaces())
         } else {
             value = Double(text)
         }
@@ -43,6 +43,21 @@ enum RouteSLODecoder {
             return nil
         }
         return value
+    }
+}
+
+extension RouteSLODecoder {
+    /// `99.9` (percent) as the fraction `0.999`: the decimal point is moved in the text, so the result is the double
+    /// nearest to the fraction as written (dividing by 100 would give 0.9990000000000001).
+    static func percent(_ text: Substring) -> Double? {
+        guard let value = Double(text) else { return nil }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, !parts[0].isEmpty, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } })
+        else { return value / 100 }
+        var integer = String(parts[0])
+        while integer.count < 3 { integer = "0" + integer }
+        let fraction = parts.count == 2 ? parts[1] : ""
+        return Double(integer.dropLast(2) + "." + integer.suffix(2) + fraction)
     }
 }
 

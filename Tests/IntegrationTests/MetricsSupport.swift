@@ -166,6 +166,9 @@ enum MetricsTraffic {
               - name: api
                 match: { prefix: /api }
                 cluster: up
+                slo:
+                  availability: 99.9%
+                  latency: { threshold: 250ms, objective: 99% }
               - name: static
                 match: { prefix: /static }
                 cluster: up

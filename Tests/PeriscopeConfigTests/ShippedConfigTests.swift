@@ -94,9 +94,15 @@ struct ShippedConfigTests {
         #expect(
             listener.routes == [
                 RouteConfig(
-                    name: "users", match: RouteMatch(path: "/api/users/{id}", methods: ["GET"]), cluster: "users"),
-                RouteConfig(name: "orders", match: RouteMatch(prefix: "/api/orders"), cluster: "orders"),
-                RouteConfig(name: "search", match: RouteMatch(prefix: "/api/search"), cluster: "search"),
+                    name: "users", match: RouteMatch(path: "/api/users/{id}", methods: ["GET"]), cluster: "users",
+                    slo: RouteSLOConfig(
+                        availability: 0.999, latency: LatencyObjective(threshold: .milliseconds(25), objective: 0.99))),
+                RouteConfig(
+                    name: "orders", match: RouteMatch(prefix: "/api/orders"), cluster: "orders",
+                    slo: RouteSLOConfig(availability: 0.995)),
+                RouteConfig(
+                    name: "search", match: RouteMatch(prefix: "/api/search"), cluster: "search",
+                    slo: RouteSLOConfig(latency: LatencyObjective(threshold: .milliseconds(250), objective: 0.95))),
             ]
         )
         func endpoints(_ ports: Int...) -> [EndpointConfig] {

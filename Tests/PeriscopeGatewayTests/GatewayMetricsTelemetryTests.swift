@@ -36,6 +36,36 @@ import Testing
         #expect(registered.map(\.name) == TelemetryConfig.knownFamilies)
         #expect(registered.filter { $0.type == "histogram" }.map(\.name) == TelemetryConfig.knownHistogramFamilies)
         #expect(TelemetryConfig.defaultCardinalityLimit == MetricsRegistry.defaultCardinalityLimit)
+        #expect(TelemetryConfig.defaultDurationBuckets == Buckets.defaultDuration)
+    }
+
+    @Test("route SLOs become objective gauges; the threshold label is the bucket's OpenMetrics le")
+    func sloObjectives() {
+        func route(_ name: String, _ slo: RouteSLOConfig?) -> RouteConfig {
+            RouteConfig(name: name, match: RouteMatch(prefix: "/" + name), cluster: "up", slo: slo)
+        }
+        let config = GatewayConfig(
+            listeners: [
+                ListenerConfig(
+                    name: "public",
+                    routes: [
+                        route("a", RouteSLOConfig(availability: 0.999)),
+                        route("b", RouteSLOConfig(latency: LatencyObjective(threshold: .seconds(1), objective: 0.99))),
+                        route("c", nil),
+                    ]
+                )
+            ],
+            clusters: [
+                ClusterConfig(name: "up", endpoints: [EndpointConfig(address: HostPort(host: "127.0.0.1", port: 9001))])
+            ]
+        )
+        let metrics = GatewayMetrics(
+            registry: MetricsRegistry(eventLoopCount: 1), runtime: GatewayRuntime(config: config))
+        let text = String(decoding: metrics.registry.render(format: .prometheusText), as: UTF8.self)
+        #expect(text.contains("periscope_slo_availability_objective_ratio{route=\"a\"} 0.999\n"))
+        #expect(text.contains("periscope_slo_latency_objective_ratio{route=\"b\",threshold=\"1.0\"} 0.99\n"))
+        #expect(!text.contains("objective_ratio{route=\"c\""))
+        #expect(!text.contains("periscope_slo_availability_objective_ratio{route=\"b\"}"))
     }
 
     @Test func defaultsWithoutSettings() {
