@@ -194,11 +194,14 @@ let package = Package(
             dependencies: [
                 // Depending on the executable makes `swift test` build the `periscope` binary the tests run.
                 "Periscope",
+                "PeriscopeAlerting",
+                "PeriscopeConfig",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
