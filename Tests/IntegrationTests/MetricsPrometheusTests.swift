@@ -54,14 +54,21 @@ struct PrometheusServer {
     /// The server's log so far (for failure messages).
     var log: String { self.server.log }
 
-    /// Starts Prometheus and waits until `/-/ready` answers 200.
-    static func start(binary: String, target: String) async throws -> PrometheusServer {
+    /// Starts Prometheus and waits until `/-/ready` answers 200. `ruleFiles` (absolute paths) are loaded and
+    /// evaluated every second; `flags` are added to the command line.
+    static func start(
+        binary: String,
+        target: String,
+        ruleFiles: [String] = [],
+        flags: [String] = []
+    ) async throws -> PrometheusServer {
+        let rules = ruleFiles.isEmpty ? "" : "rule_files:\n" + ruleFiles.map { "  - '\($0)'\n" }.joined()
         let config = """
             global:
               scrape_interval: 1s
               scrape_timeout: 1s
               evaluation_interval: 1s
-            scrape_configs:
+            \(rules)scrape_configs:
               - job_name: periscope
                 static_configs:
                   - targets: ['\(target)']
@@ -77,7 +84,7 @@ struct PrometheusServer {
                     "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
                     "--web.listen-address=127.0.0.1:\(port)",
                     "--log.level=info",
-                ]
+                ] + flags
             }
         )
         return PrometheusServer(server: server)
@@ -91,14 +98,18 @@ struct PrometheusServer {
         try await self.server.get(pathAndQuery)
     }
 
+    /// GET `path` with `parameters` form-encoded in the query string.
+    func get(_ path: String, _ parameters: [(String, String)]) async throws -> ClientResponse {
+        var components = URLComponents()
+        components.path = path
+        components.queryItems = parameters.map { URLQueryItem(name: $0.0, value: $0.1) }
+        // URLComponents leaves `+` alone, which a query string would read as a space.
+        return try await self.get(components.string!.replacingOccurrences(of: "+", with: "%2B"))
+    }
+
     /// `/api/v1/query` with `promql` at the current time; the result must be a vector.
     func query(_ promql: String) async throws -> [PrometheusSample] {
-        var components = URLComponents()
-        components.path = "/api/v1/query"
-        components.queryItems = [URLQueryItem(name: "query", value: promql)]
-        // URLComponents leaves `+` alone, which a query string would read as a space.
-        let uri = components.string!.replacingOccurrences(of: "+", with: "%2B")
-        let response = try await self.get(uri)
+        let response = try await self.get("/api/v1/query", [("query", promql)])
         let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
         guard response.status == 200, object?["status"] as? String == "success",
             let data = object?["data"] as? [String: Any], data["resultType"] as? String == "vector",
@@ -152,9 +163,12 @@ struct PrometheusServer {
 func withPrometheus<R>(
     binary: String,
     scraping target: String,
+    ruleFiles: [String] = [],
+    flags: [String] = [],
     _ body: (PrometheusServer) async throws -> R
 ) async throws -> R {
-    let prometheus = try await PrometheusServer.start(binary: binary, target: target)
+    let prometheus = try await PrometheusServer.start(
+        binary: binary, target: target, ruleFiles: ruleFiles, flags: flags)
     return try await prometheus.server.use { _ in try await body(prometheus) }
 }
 
