@@ -26,6 +26,10 @@ public func registerProcessMetrics(registry: MetricsRegistry, version: String = 
     )
     registry.registerCollector(named: "periscope_metric_series") { [weak registry] in
         guard let registry else { return }
+        // Bind every family's series first, so the count of this family's own series is final when it is read.
+        for (name, _) in registry.seriesCounts() {
+            _ = series.bind([name])
+        }
         for (name, count) in registry.seriesCounts() {
             series.bind([name]).set(Double(count))
         }
