@@ -27,6 +27,12 @@ public final class OTLPSpanExporter: Sendable {
         self.buffer = buffer
         self.eventLoop = eventLoop
         self.task = NIOLoopBoundBox.makeEmptyBox(valueType: RepeatedTask.self, eventLoop: eventLoop)
+        // The pipeline encodes one batch at a time on `eventLoop`, so one encoder serves every batch: its arena
+        // keeps a chunk warm and interned strings are converted to C once, not once per batch.
+        let encoder = NIOLoopBoundBox.makeBoxSendingValue(
+            OTLPTracesEncoder(configuration: encoderConfiguration),
+            eventLoop: eventLoop
+        )
         self.pipeline = try OTLPExportPipeline(
             signal: .traces,
             configuration: configuration,
@@ -34,8 +40,7 @@ public final class OTLPSpanExporter: Sendable {
             registry: registry,
             logger: logger,
             encode: { spans in
-                // One encoder (and arena) per batch: batches are large, and the pipeline may encode off-loop.
-                try OTLPTracesEncoder(configuration: encoderConfiguration).encode(spans, strings: strings).bytes
+                try encoder.value.encode(spans, strings: strings).bytes
             }
         )
     }
