@@ -62,10 +62,12 @@ extension EndToEnd {
                         defer { client.close() }
                         let count = 20
                         for index in 0..<count {
+                            // The first request names a host and port; the others send `Host: localhost`.
+                            let host = index == 0 ? "api.example.com:8443" : "localhost"
                             let response = try await client.request(
                                 .GET,
                                 "/items/\(index)?q=1",
-                                headers: [("user-agent", "periscope-test/1")]
+                                headers: [("user-agent", "periscope-test/1"), ("host", host)]
                             )
                             #expect(response.status == 200)
                         }
@@ -102,6 +104,12 @@ extension EndToEnd {
                         }
                         let first = try #require(servers.first { $0.attributes["url.path"] == "/items/0" })
                         #expect(first.attributes["user_agent.original"] == "periscope-test/1")
+                        // server.address / server.port from Host; the listener's port when Host names none.
+                        #expect(first.attributes["server.address"] == "api.example.com")
+                        #expect(first.attributes["server.port"] == "8443")
+                        let second = try #require(servers.first { $0.attributes["url.path"] == "/items/1" })
+                        #expect(second.attributes["server.address"] == "localhost")
+                        #expect(second.attributes["server.port"] == String(port))
                         #expect(first.parentSpanID.isEmpty)
                         // The incoming trace is continued: its parent is the caller's span.
                         let traced = try #require(servers.first { $0.attributes["url.path"] == "/traced" })

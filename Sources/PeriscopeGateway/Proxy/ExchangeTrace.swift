@@ -49,6 +49,8 @@ struct ExchangeTrace {
         server.listenerID = shared.listenerIDs[listener.index]
         // The bound port (a listener configured with port 0 has one only once bound).
         server.serverPort = localPort.map { UInt16(clamping: $0) } ?? shared.listenerPorts[listener.index]
+        // server.address (and server.port when it names one) from Host, as the HTTP server conventions ask.
+        if let host = head.headers.first(name: "host") { server.setServerAddress(hostHeader: host) }
         server.clientAddress = clientAddress
         self.server = server
         self.client = SpanRecord()

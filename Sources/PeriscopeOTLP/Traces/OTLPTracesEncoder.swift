@@ -29,8 +29,8 @@ import PeriscopeTelemetry
 /// | `http.request.method` | string | all | ``PeriscopeTelemetry/SpanRecord/method`` (`_OTHER` for an unknown method) |
 /// | `http.route` | string | all | `routeID` |
 /// | `http.response.status_code` | int | all | `responseStatusCode` |
-/// | `server.address` | string | client | `endpointID` (`host:port`): the host, IPv6 without brackets |
-/// | `server.port` | int | all | `serverPort` (listener port on server spans); on client spans the endpoint's port if `serverPort` is 0 |
+/// | `server.address` | string | all | client spans: `endpointID` (`host:port`): the host, IPv6 without brackets; server spans: the inline `Host` header host (no port, no brackets) |
+/// | `server.port` | int | all | `serverPort` (server spans: the `Host` header's port, else the listener port); on client spans the endpoint's port if `serverPort` is 0 |
 /// | `url.full` | string | client | `{url.scheme}://{endpoint}{url.path}`, when all three are known |
 /// | `url.path`, `url.scheme` | string | server; client without `url.full` | inline path (invalid UTF-8 repaired), `urlScheme` |
 /// | `client.address`, `client.port` | string, int | any with an address | `clientAddress` (RFC 5952 text for IPv6) |

@@ -122,11 +122,11 @@ struct AttributeWriter {
 /// Fills the `Span` messages of one batch from ``PeriscopeTelemetry/SpanRecord``s, in the batch arena.
 ///
 /// Fixed strings (keys, method names, …) come from ``SpanConstants``; interned names from the ``SpanStringCache``;
-/// only the per-request text — `url.path`, `user_agent.original`, `client.address`, `url.full` — and the id bytes are
+/// only the per-request text — `url.path`, `user_agent.original`, `server.address`, `client.address`, `url.full` — and the id bytes are
 /// copied per span.
 struct SpansBatchBuilder {
     /// The most attributes one span gets (see ``addAttributes(of:to:)``).
-    static let maxSpanAttributes = 16
+    static let maxSpanAttributes = 17
     /// Bytes of id storage per span: trace id, span id, parent span id.
     static let idBytesPerSpan = 32
     /// `Span.flags` bits a runtime span may set (trace flags and the two is-remote bits); 10–31 must be zero.
@@ -278,6 +278,9 @@ struct SpansBatchBuilder {
                 attributes.append(keys.endpoint, string: endpoint.authority.pointer)
             }
         }
+        if !isClient, let address = try self.text(record, .serverAddress) {
+            attributes.append(keys.serverAddress, string: address)
+        }
         if let serverPort {
             attributes.append(keys.serverPort, int: serverPort)
         }
@@ -334,12 +337,14 @@ struct SpansBatchBuilder {
     enum InlineText {
         case urlPath
         case userAgent
+        case serverAddress
 
         /// The record's flag for this text being cut.
         var truncationFlag: SpanRecord.Truncation {
             switch self {
             case .urlPath: .urlPath
             case .userAgent: .userAgent
+            case .serverAddress: .serverAddress
             }
         }
     }
@@ -355,6 +360,7 @@ struct SpansBatchBuilder {
             switch field {
             case .urlPath: record.pointee.withURLPathBytes { Self.copyText($0, arena: arena) }
             case .userAgent: record.pointee.withUserAgentBytes { Self.copyText($0, arena: arena) }
+            case .serverAddress: record.pointee.withServerAddressBytes { Self.copyText($0, arena: arena) }
             }
         let copy = try result.get()
         if copy != nil, record.pointee.truncation.contains(field.truncationFlag) {

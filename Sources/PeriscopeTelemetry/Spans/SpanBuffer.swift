@@ -20,7 +20,7 @@ import Atomics
 ///
 /// ## Sizing
 /// Each ring holds `capacity` records (rounded up to a power of two) of `MemoryLayout<SpanRecord>.stride` bytes
-/// (384): the default 4096 is 1.5 MiB per ring. Choose a capacity that covers a loop's span rate times the export
+/// (448): the default 4096 is 1.75 MiB per ring. Choose a capacity that covers a loop's span rate times the export
 /// interval, with headroom for a slow collector.
 ///
 /// ## Draining

@@ -153,6 +153,8 @@ extension SpanRecord {
         public static var urlPath: Truncation { Truncation(rawValue: 1 << 0) }
         /// `user_agent.original` was longer than ``SpanRecord/userAgentCapacity`` bytes and was cut.
         public static var userAgent: Truncation { Truncation(rawValue: 1 << 1) }
+        /// `server.address` was longer than ``SpanRecord/serverAddressCapacity`` bytes and was cut.
+        public static var serverAddress: Truncation { Truncation(rawValue: 1 << 3) }
         /// More than ``Events/capacity`` events were added; the rest are counted in ``Events/droppedCount``.
         public static var events: Truncation { Truncation(rawValue: 1 << 2) }
     }

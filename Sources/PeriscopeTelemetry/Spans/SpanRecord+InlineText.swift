@@ -25,6 +25,18 @@ struct UserAgentStorage: Sendable, BitwiseCopyable {
     }
 }
 
+/// Inline bytes of a server span's `server.address` (the request's `Host` without its port): 64 bytes (the size that
+/// rounds the record to seven cache lines).
+@usableFromInline
+struct ServerAddressStorage: Sendable, BitwiseCopyable {
+    @usableFromInline var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+
+    @inlinable
+    init() {
+        self.words = (0, 0, 0, 0, 0, 0, 0, 0)
+    }
+}
+
 extension SpanRecord {
     /// Copies `source` into `storage`, cut at the last whole UTF-8 character that fits (also used by other
     /// fixed-size records with inline text, such as the access log's).
@@ -146,5 +158,76 @@ extension SpanRecord {
     /// The stored `user_agent.original` (invalid UTF-8 is repaired). Allocates: for export and tests.
     public var userAgent: String {
         self.withUserAgentBytes { String(decoding: $0, as: UTF8.self) }
+    }
+
+    // MARK: server.address (server spans)
+
+    /// Sets `server.address` from UTF-8 bytes, keeping at most ``serverAddressCapacity`` bytes (cut at a character
+    /// boundary) and setting or clearing ``Truncation/serverAddress``. No allocation.
+    @inlinable
+    public mutating func setServerAddress(utf8 bytes: UnsafeRawBufferPointer) {
+        let (count, truncated) = withUnsafeMutableBytes(of: &self.serverAddressStorage) { storage in
+            Self.copyTruncating(bytes, into: storage)
+        }
+        self.serverAddressLength = count
+        if truncated {
+            self.truncationBits.insert(.serverAddress)
+        } else {
+            self.truncationBits.remove(.serverAddress)
+        }
+    }
+
+    /// Sets `server.address` and, when it names one, `server.port` from a `Host` header value (`example.com`,
+    /// `example.com:8080`, `[2001:db8::1]:443`): the host without brackets and port. A value with an unusable port
+    /// sets only the host part before it. No allocation for native strings.
+    @inlinable
+    public mutating func setServerAddress(hostHeader value: some StringProtocol) {
+        let copied: Void? = value.utf8.withContiguousStorageIfAvailable { buffer in
+            self.setServerAddress(hostHeader: UnsafeRawBufferPointer(buffer))
+        }
+        if copied == nil {
+            var native = String(value)
+            native.withUTF8 { self.setServerAddress(hostHeader: UnsafeRawBufferPointer($0)) }
+        }
+    }
+
+    @inlinable
+    mutating func setServerAddress(hostHeader bytes: UnsafeRawBufferPointer) {
+        var hostStart = 0
+        var hostEnd = bytes.count
+        var portStart: Int?
+        if bytes.first == UInt8(ascii: "[") {
+            // [IPv6]:port
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")) else { return }
+            hostStart = 1
+            hostEnd = close
+            if close + 1 < bytes.count, bytes[close + 1] == UInt8(ascii: ":") { portStart = close + 2 }
+        } else if let colon = bytes.lastIndex(of: UInt8(ascii: ":")) {
+            hostEnd = colon
+            portStart = colon + 1
+        }
+        guard hostEnd > hostStart else { return }
+        self.setServerAddress(utf8: UnsafeRawBufferPointer(rebasing: bytes[hostStart..<hostEnd]))
+        if let portStart, portStart < bytes.count, bytes.count - portStart <= 5 {
+            var port = 0
+            for byte in bytes[portStart...] {
+                guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return }
+                port = port * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            if port > 0 && port <= 65535 { self.serverPort = UInt16(port) }
+        }
+    }
+
+    /// Calls `body` with the stored `server.address` bytes (valid only inside `body`).
+    @inlinable
+    public func withServerAddressBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try withUnsafeBytes(of: self.serverAddressStorage) { storage in
+            try body(UnsafeRawBufferPointer(rebasing: storage[..<Int(self.serverAddressLength)]))
+        }
+    }
+
+    /// The stored `server.address` (invalid UTF-8 is repaired). Allocates: for export and tests.
+    public var serverAddress: String {
+        self.withServerAddressBytes { String(decoding: $0, as: UTF8.self) }
     }
 }

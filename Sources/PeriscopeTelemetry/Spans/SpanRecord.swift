@@ -2,7 +2,7 @@
 /// and the OTLP exporter drains and encodes.
 ///
 /// The record holds no references — no `String`, `Array` or class — so pushing it is a plain copy of
-/// `MemoryLayout<SpanRecord>.size` bytes (384 on 64-bit platforms: six cache lines) into preallocated ring memory,
+/// `MemoryLayout<SpanRecord>.size` bytes (448 on 64-bit platforms: seven cache lines) into preallocated ring memory,
 /// and the `BitwiseCopyable` conformance makes the compiler reject any field that would break that. Strings
 /// come in three forms:
 ///
@@ -27,6 +27,9 @@ public struct SpanRecord: Sendable, BitwiseCopyable, Equatable {
     /// Bytes of `user_agent.original` kept inline; longer values are truncated and flagged with
     /// ``Truncation/userAgent``.
     public static var userAgentCapacity: Int { MemoryLayout<UserAgentStorage>.size }
+    /// Bytes of a server span's `server.address` (the `Host` header's host) kept inline; longer values are truncated
+    /// and flagged with ``Truncation/serverAddress``.
+    public static var serverAddressCapacity: Int { MemoryLayout<ServerAddressStorage>.size }
 
     // MARK: identity and timing (fields ordered so that the layout has no padding before the inline text)
 
@@ -91,11 +94,14 @@ public struct SpanRecord: Sendable, BitwiseCopyable, Equatable {
     /// 0 when not applicable.
     public var attempt: UInt8
     @usableFromInline internal var truncationBits: Truncation
+    /// Bytes used in the inline `server.address` storage. (Fills the last byte before the inline text.)
+    @usableFromInline internal var serverAddressLength: UInt8
 
     // MARK: inline text (last: 8-aligned and a multiple of 8 bytes)
 
     @usableFromInline internal var urlPathStorage: URLPathStorage
     @usableFromInline internal var userAgentStorage: UserAgentStorage
+    @usableFromInline internal var serverAddressStorage: ServerAddressStorage
 
     /// An empty record: all ids, times and attributes zero, kind ``Kind/unspecified``, status ``StatusCode/unset``,
     /// no events, empty path and user agent.
@@ -128,6 +134,8 @@ public struct SpanRecord: Sendable, BitwiseCopyable, Equatable {
         self.userAgentLength = 0
         self.urlPathStorage = URLPathStorage()
         self.userAgentStorage = UserAgentStorage()
+        self.serverAddressLength = 0
+        self.serverAddressStorage = ServerAddressStorage()
     }
 
     /// A record for a span of `kind` with its trace identity and start time set; everything else empty.

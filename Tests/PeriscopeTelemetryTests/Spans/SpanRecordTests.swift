@@ -11,8 +11,8 @@ import Testing
 
 @Suite struct SpanRecordTests {
     @Test func recordIsAFixedSizeTriviallyCopyableValue() {
-        #expect(MemoryLayout<SpanRecord>.size == 384)
-        #expect(MemoryLayout<SpanRecord>.stride == 384)
+        #expect(MemoryLayout<SpanRecord>.size == 448)
+        #expect(MemoryLayout<SpanRecord>.stride == 448)
         #expect(MemoryLayout<SpanRecord>.alignment == 8)
         #expect(_isPOD(SpanRecord.self))
         #expect(SpanRecord.urlPathCapacity == 128)
@@ -20,6 +20,25 @@ import Testing
         // Lengths are stored in a byte.
         #expect(SpanRecord.urlPathCapacity <= Int(UInt8.max) && SpanRecord.userAgentCapacity <= Int(UInt8.max))
         #expect(MemoryLayout<SpanRecord.Event>.stride == 16)
+    }
+
+    @Test(
+        "server.address and server.port from a Host header",
+        arguments: [
+            ("example.com", "example.com", 8080), ("example.com:8443", "example.com", 8443),
+            ("[2001:db8::1]:443", "2001:db8::1", 443), ("[2001:db8::1]", "2001:db8::1", 8080),
+            ("10.0.0.1:99999", "10.0.0.1", 8080), ("host:abc", "host", 8080), ("[broken", "", 8080), ("", "", 8080),
+        ])
+    func serverAddressFromHost(header: String, address: String, port: Int) {
+        var record = SpanRecord()
+        record.serverPort = 8080
+        record.setServerAddress(hostHeader: header)
+        #expect(record.serverAddress == address)
+        #expect(Int(record.serverPort) == port)
+        let long = String(repeating: "a", count: SpanRecord.serverAddressCapacity + 10) + ".example"
+        record.setServerAddress(hostHeader: long)
+        #expect(record.serverAddress.utf8.count == SpanRecord.serverAddressCapacity)
+        #expect(record.truncation.contains(.serverAddress))
     }
 
     @Test func emptyRecordHasNoValues() {
