@@ -9,10 +9,7 @@ extension EndToEnd {
     /// `periscope test-rules` (both semantics); every alert is tested firing, and carries a severity, a summary, a
     /// description and a runbook entry that exists in docs/runbooks.md.
     @Suite struct BundledRules {
-        static let repository = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()  // IntegrationTests
-            .deletingLastPathComponent()  // Tests
-            .deletingLastPathComponent()
+        static let repository = Repository.root
         static let alerts = Self.repository.appendingPathComponent("alerts")
 
         /// `alerts/*.yml` (the rule files), sorted paths.

@@ -11,10 +11,7 @@ extension EndToEnd {
     /// parse and return at least one series; latency panels must have exemplars; and every metric name, label and
     /// `le` value the dashboards and rules reference must exist in the gateway's `/metrics`.
     @Suite(.timeLimit(.minutes(4))) struct Dashboards {
-        static let repository = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()  // IntegrationTests
-            .deletingLastPathComponent()  // Tests
-            .deletingLastPathComponent()
+        static let repository = Repository.root
 
         /// The values the test gives Grafana's variables.
         static let variables: [(String, String)] = [

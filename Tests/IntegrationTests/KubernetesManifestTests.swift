@@ -8,10 +8,7 @@ import Yams
 /// container ports, the generated PrometheusRule holds exactly the groups of alerts/*.yml, and
 /// kustomization.yaml lists every manifest.
 @Suite struct KubernetesManifests {
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // IntegrationTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()
+    static let repository = Repository.root
     static let folder = Self.repository.appendingPathComponent("deploy/kubernetes")
 
     /// Every document of the YAML file at `url`.

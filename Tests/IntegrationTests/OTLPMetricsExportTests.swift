@@ -153,10 +153,7 @@ extension EndToEnd {
 struct OTLPReceiver {
     let server: ExternalServer
 
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // IntegrationTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()
+    static let repository = Repository.root
 
     static func start() async throws -> OTLPReceiver {
         let environment = ProcessInfo.processInfo.environment
