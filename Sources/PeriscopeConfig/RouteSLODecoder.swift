@@ -24,6 +24,11 @@ enum RouteSLODecoder {
 
     /// A ratio strictly between 0 and 1, written as a fraction (`0.999`) or a percentage (`99.9%`).
     static func ratio(_ node: NodeReader) -> Double? {
+        Self.fraction(node, allowZero: false)
+    }
+
+    /// A fraction below 1 — above 0, or from 0 with `allowZero` — written as `0.1` or `10%`.
+    static func fraction(_ node: NodeReader, allowZero: Bool) -> Double? {
         guard let text = node.scalar(expected: "a ratio such as 99.9% or 0.999") else { return nil }
         let value: Double?
         if text.hasSuffix("%") {
@@ -35,11 +40,15 @@ enum RouteSLODecoder {
             node.error("expected a ratio such as 99.9% or 0.999, found '\(text)'")
             return nil
         }
-        guard value > 0 && value < 1 else {
-            node.error(
-                "an objective must be above 0 and below 100%, found '\(text)'",
-                hint: "100% leaves no error budget; write e.g. 99.9% or 0.999"
-            )
+        guard (allowZero ? value >= 0 : value > 0) && value < 1 else {
+            if allowZero {
+                node.error("must be at least 0 and below 100%, found '\(text)'")
+            } else {
+                node.error(
+                    "an objective must be above 0 and below 100%, found '\(text)'",
+                    hint: "100% leaves no error budget; write e.g. 99.9% or 0.999"
+                )
+            }
             return nil
         }
         return value

@@ -1,0 +1,77 @@
+/// Reads a cluster's `health_check` and `outlier_detection` mappings.
+enum HealthDecoder {
+    static let healthCheckKeys = [
+        "path", "host", "expected_statuses", "interval", "timeout", "healthy_threshold", "unhealthy_threshold",
+        "jitter",
+    ]
+    static let outlierKeys = [
+        "consecutive_5xx", "consecutive_gateway_errors", "base_ejection_time", "max_ejection_time",
+        "max_ejection_percent",
+    ]
+
+    static func healthCheck(_ mapping: MappingReader) -> HealthCheckConfig? {
+        var check = HealthCheckConfig(path: "/")
+        guard let path = mapping.required("path")?.nonEmptyString() else { return nil }
+        guard path.hasPrefix("/"), !path.contains(where: { $0 == " " || $0.isNewline }) else {
+            mapping["path"]?.error("a health check path starts with / and has no spaces, found '\(path)'")
+            return nil
+        }
+        check.path = path
+        check.host = mapping["host"]?.nonEmptyString()
+        if let statuses = mapping["expected_statuses"], let list = statuses.scalarOrList() {
+            let ranges = list.compactMap(Self.statusRange)
+            if ranges.count == list.count && !ranges.isEmpty { check.expectedStatuses = ranges }
+            if list.isEmpty { statuses.error("expected_statuses is empty", hint: "e.g. [200] or [\"200-399\"]") }
+        }
+        if let interval = mapping["interval"]?.duration() { check.interval = interval }
+        if let timeout = mapping["timeout"]?.duration() { check.timeout = timeout }
+        if let healthy = mapping["healthy_threshold"]?.int(minimum: 1) { check.healthyThreshold = healthy }
+        if let unhealthy = mapping["unhealthy_threshold"]?.int(minimum: 1) { check.unhealthyThreshold = unhealthy }
+        if let jitter = mapping["jitter"] {
+            if let value = RouteSLODecoder.fraction(jitter, allowZero: true) { check.jitter = value }
+        }
+        if check.timeout > check.interval, let timeout = mapping["timeout"] {
+            timeout.error(
+                "timeout \(check.timeout) is longer than the interval \(check.interval)",
+                hint: "a probe must end before the next one starts")
+        }
+        return check
+    }
+
+    /// `200` or `"200-399"`.
+    private static func statusRange(_ node: NodeReader) -> ClosedRange<Int>? {
+        guard let text = node.scalar(expected: "a status such as 200 or a range such as \"200-399\"") else {
+            return nil
+        }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        let bounds = parts.map { Int($0.filter { $0 != " " }) }
+        guard parts.count == 1 || parts.count == 2, let low = bounds.first ?? nil, let high = bounds.last ?? nil,
+            (100...599).contains(low), (100...599).contains(high), low <= high
+        else {
+            node.error("expected a status (100-599) or a range such as \"200-399\", found '\(text)'")
+            return nil
+        }
+        return low...high
+    }
+
+    static func outlierDetection(_ mapping: MappingReader) -> OutlierDetectionConfig {
+        var outlier = OutlierDetectionConfig()
+        if let value = mapping["consecutive_5xx"]?.int(minimum: 0) { outlier.consecutive5xx = value }
+        if let value = mapping["consecutive_gateway_errors"]?.int(minimum: 0) {
+            outlier.consecutiveGatewayErrors = value
+        }
+        if let value = mapping["base_ejection_time"]?.duration() { outlier.baseEjectionTime = value }
+        if let value = mapping["max_ejection_time"]?.duration() { outlier.maxEjectionTime = value }
+        if let node = mapping["max_ejection_percent"], let value = node.int(minimum: 0) {
+            if value > 100 {
+                node.error("max_ejection_percent is a percentage, at most 100, found \(value)")
+            } else {
+                outlier.maxEjectionPercent = value
+            }
+        }
+        if outlier.maxEjectionTime < outlier.baseEjectionTime, let node = mapping["max_ejection_time"] {
+            node.error("max_ejection_time is shorter than base_ejection_time (\(outlier.baseEjectionTime))")
+        }
+        return outlier
+    }
+}
