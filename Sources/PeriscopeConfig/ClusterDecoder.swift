@@ -1,11 +1,13 @@
 /// Reads one `clusters[]` entry with its endpoints and pool policy.
 enum ClusterDecoder {
-    static let keys = ["name", "load_balancer", "connect_timeout", "endpoints", "pool"]
+    static let keys = [
+        "name", "load_balancer", "hash_key", "virtual_nodes", "maglev_table_size", "ewma_decay", "connect_timeout",
+        "endpoints", "pool",
+    ]
     static let endpointKeys = ["address", "weight"]
     static let poolKeys = [
         "max_connections_per_endpoint", "max_pending", "idle_timeout", "max_requests_per_connection",
     ]
-    static let loadBalancers = LoadBalancerKind.allCases.map(\.rawValue)
 
     /// Decodes a cluster; on errors the result holds placeholders (and the errors are reported).
     static func decode(_ node: NodeReader) -> ClusterConfig {
@@ -14,9 +16,6 @@ enum ClusterDecoder {
             return cluster
         }
         cluster.name = mapping.required("name")?.nonEmptyString() ?? ""
-        if let kind = mapping["load_balancer"]?.oneOf(Self.loadBalancers).flatMap(LoadBalancerKind.init(rawValue:)) {
-            cluster.loadBalancer = kind
-        }
         if let connectTimeout = mapping["connect_timeout"]?.duration() {
             cluster.connectTimeout = connectTimeout
         }
@@ -32,6 +31,7 @@ enum ClusterDecoder {
         if let pool = mapping["pool"]?.mapping(keys: Self.poolKeys) {
             cluster.pool = Self.pool(pool)
         }
+        LoadBalancerDecoder.decode(mapping, into: &cluster)
         return cluster
     }
 
@@ -56,7 +56,7 @@ enum ClusterDecoder {
         if let address = mapping.required("address")?.address(allowPortZero: false) {
             endpoint.address = address
         }
-        if let weight = mapping["weight"]?.int(minimum: 1) {
+        if let weight = mapping["weight"]?.int(minimum: 1, maximum: EndpointConfig.maximumWeight) {
             endpoint.weight = weight
         }
         return endpoint

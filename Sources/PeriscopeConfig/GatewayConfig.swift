@@ -199,21 +199,44 @@ public struct ClusterConfig: Sendable, Equatable {
     public var endpoints: [EndpointConfig]
     /// Load-balancing policy. Key `load_balancer`, default `round_robin`.
     public var loadBalancer: LoadBalancerKind
+    /// What `ring_hash` and `maglev` hash to choose an endpoint. Key `hash_key`, default `client_ip`.
+    public var hashKey: HashKey
+    /// Points each unit of endpoint weight gets on the `ring_hash` ring. Key `virtual_nodes`, default 100.
+    public var virtualNodes: Int
+    /// Entries of the `maglev` lookup table, a prime at least 7 × the endpoint count. Key `maglev_table_size`,
+    /// default 65537.
+    public var maglevTableSize: Int
+    /// Time constant of `peak_ewma`'s moving average: how fast an endpoint's latency estimate forgets old samples.
+    /// Key `ewma_decay`, default 10s.
+    public var ewmaDecay: Duration
     /// Time allowed to establish a TCP connection to an endpoint → 502. Key `connect_timeout`, default 2s.
     public var connectTimeout: Duration
     /// Connection-pool policy.
     public var pool: PoolConfig
 
+    /// The default of ``virtualNodes``.
+    public static let defaultVirtualNodes = 100
+    /// The default of ``maglevTableSize`` (a prime).
+    public static let defaultMaglevTableSize = 65537
+
     public init(
         name: String,
         endpoints: [EndpointConfig],
         loadBalancer: LoadBalancerKind = .roundRobin,
+        hashKey: HashKey = .clientIP,
+        virtualNodes: Int = Self.defaultVirtualNodes,
+        maglevTableSize: Int = Self.defaultMaglevTableSize,
+        ewmaDecay: Duration = .seconds(10),
         connectTimeout: Duration = .seconds(2),
         pool: PoolConfig = .init()
     ) {
         self.name = name
         self.endpoints = endpoints
         self.loadBalancer = loadBalancer
+        self.hashKey = hashKey
+        self.virtualNodes = virtualNodes
+        self.maglevTableSize = maglevTableSize
+        self.ewmaDecay = ewmaDecay
         self.connectTimeout = connectTimeout
         self.pool = pool
     }
@@ -223,8 +246,11 @@ public struct ClusterConfig: Sendable, Equatable {
 public struct EndpointConfig: Sendable, Equatable {
     /// `host:port` of the endpoint.
     public var address: HostPort
-    /// Relative weight (≥ 1), default 1.
+    /// Relative weight, 1 to ``maximumWeight``; default 1.
     public var weight: Int
+
+    /// The largest weight an endpoint may have (balancers multiply weights by counts without overflow below it).
+    public static let maximumWeight = 1_000_000
 
     public init(address: HostPort, weight: Int = 1) {
         self.address = address
@@ -232,10 +258,28 @@ public struct EndpointConfig: Sendable, Equatable {
     }
 }
 
-/// Load-balancing policies. Later work adds more.
+/// Load-balancing policies (the cluster's `load_balancer` key).
 public enum LoadBalancerKind: String, Sendable, Equatable, CaseIterable {
     /// Plain round robin (weights ignored).
     case roundRobin = "round_robin"
+    /// Smooth weighted round robin, as nginx does it: each endpoint gets its weight's share, interleaved.
+    case weightedRoundRobin = "weighted_round_robin"
+    /// A random endpoint, with probability proportional to its weight.
+    case random
+    /// Power of two choices: of two endpoints drawn by weight, the one with fewer requests in flight per unit of
+    /// weight.
+    case leastRequest = "least_request"
+    /// Power of two choices on a peak-sensitive moving average of latency × (requests in flight + 1).
+    case peakEWMA = "peak_ewma"
+    /// A consistent hash ring with virtual nodes, keyed by ``HashKey``.
+    case ringHash = "ring_hash"
+    /// A Maglev lookup table, keyed by ``HashKey``.
+    case maglev
+
+    /// Whether the policy hashes a request key (and so reads `hash_key`).
+    public var usesHashKey: Bool {
+        self == .ringHash || self == .maglev
+    }
 }
 
 /// Per-event-loop keep-alive connection pool policy of a cluster.

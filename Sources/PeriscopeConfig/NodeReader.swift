@@ -110,6 +110,16 @@ struct NodeReader {
         return value
     }
 
+    /// A decimal integer from `minimum` to `maximum`.
+    func int(minimum: Int, maximum: Int) -> Int? {
+        guard let value = self.int(minimum: minimum) else { return nil }
+        if value > maximum {
+            self.error("must be at most \(maximum), found \(value)")
+            return nil
+        }
+        return value
+    }
+
     /// `true` or `false` (YAML's other spellings of booleans are not accepted, to keep configs plain).
     func bool() -> Bool? {
         guard let text = self.scalar(expected: "true or false") else { return nil }

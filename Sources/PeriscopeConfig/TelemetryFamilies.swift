@@ -21,6 +21,7 @@ extension TelemetryConfig {
         "periscope_upstream_connections_closed_total",
         "periscope_upstream_errors_total",
         "periscope_upstream_endpoint_healthy",
+        "periscope_upstream_picks_total",
         "periscope_drain_active",
         "periscope_config_loads_total",
         "periscope_config_last_load_success_timestamp_seconds",

@@ -24,7 +24,7 @@ extension EndToEnd {
                     cluster: orders
             clusters:
               - name: users
-                load_balancer: least_request
+                load_balancer: least_requests
                 endpoints:
                   - 127.0.0.1
               - name: orders
@@ -42,8 +42,9 @@ extension EndToEnd {
                 + "(hint: did you mean 'users'? known clusters: users, orders)",
             "periscope.yaml:13:19: listeners[0].routes[1].match: set either path or prefix, not both "
                 + "(hint: path matches a whole path (with {params} or a trailing *), prefix any path starting with it)",
-            "periscope.yaml:18:20: clusters[0].load_balancer: unknown value 'least_request' "
-                + "(hint: valid values: round_robin)",
+            "periscope.yaml:18:20: clusters[0].load_balancer: unknown value 'least_requests' "
+                + "(hint: did you mean 'least_request'? valid values: round_robin, weighted_round_robin, random, "
+                + "least_request, peak_ewma, ring_hash, maglev)",
             "periscope.yaml:20:9: clusters[0].endpoints[0]: address '127.0.0.1' has no port "
                 + "(hint: add a port, e.g. 127.0.0.1:8080)",
             "periscope.yaml:22:16: clusters[1].endpoints: cluster 'orders' has no endpoints "

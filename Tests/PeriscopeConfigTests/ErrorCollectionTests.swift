@@ -26,7 +26,7 @@ struct ErrorCollectionTests {
                     cluster: users
             clusters:
               - name: users
-                load_balancer: least_request
+                load_balancer: least_requests
                 endpoints:
                   - 127.0.0.1
                   - address: 127.0.0.1:9002

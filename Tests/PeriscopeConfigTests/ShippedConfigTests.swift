@@ -62,7 +62,8 @@ struct ShippedConfigTests {
             "max_body_bytes:", "routes:", "match:", "host:", "path:", "prefix:", "methods:", "cluster:",
             "idle_timeout:", "clusters:", "load_balancer:", "connect_timeout:", "endpoints:", "weight:", "pool:",
             "max_connections_per_endpoint:", "max_pending:", "max_requests_per_connection:", "telemetry:",
-            "cardinality_limit:", "families:", "buckets:",
+            "cardinality_limit:", "families:", "buckets:", "hash_key:", "virtual_nodes:", "maglev_table_size:",
+            "ewma_decay:",
         ]
         for key in keys {
             #expect(text.contains(key), "Config/periscope.yaml does not mention \(key)")

@@ -277,11 +277,11 @@ struct ValidationErrorTests {
         // Enumerations.
         InvalidCase(
             name: "unknown load balancer",
-            yaml: listener + "clusters:\n  - name: users\n    load_balancer: random\n    endpoints: [127.0.0.1:9001]\n",
+            yaml: listener + "clusters:\n  - name: users\n    load_balancer: fair\n    endpoints: [127.0.0.1:9001]\n",
             keyPath: "clusters[0].load_balancer",
             marker: "load_balancer",
-            message: "unknown value 'random'",
-            hint: "valid values: round_robin"
+            message: "unknown value 'fair'",
+            hint: "valid values: round_robin, weighted_round_robin, random, least_request, peak_ewma, ring_hash, maglev"
         ),
         InvalidCase(
             name: "misspelt load balancer",
@@ -488,7 +488,7 @@ struct ValidationErrorTests {
         ),
     ]
 
-    @Test(arguments: Self.cases + TelemetryConfigTests.invalidCases)
+    @Test(arguments: Self.cases + TelemetryConfigTests.invalidCases + LoadBalancerConfigTests.invalidCases)
     func reportsError(_ testCase: InvalidCase) throws {
         let errors = Fixture.errors(testCase.yaml, file: "case.yaml")
         let matching = errors.filter { $0.keyPath == testCase.keyPath && $0.message.contains(testCase.message) }

@@ -37,6 +37,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let listenerMetrics: ListenerHandles
     private var context: ChannelHandlerContext?
     private var clientAddress: String?
+    /// ``Hash64`` of `clientAddress` (0 when unknown), for balancers that hash the client address.
+    private var clientAddressHash: UInt64 = 0
 
     // Connection state.
     private var phase = Phase.idle
@@ -53,6 +55,11 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // Exchange state, reset by `startExchange`.
     private var route: RouteRuntime?
     private var pool: EndpointPool?
+    /// The cluster and endpoint (index in the cluster) the balancer picked, until it is told the exchange ended.
+    private var balancerPick: (cluster: Int, endpoint: Int)?
+    private var pickedAt = NIODeadline.now()
+    /// When the upstream's response head arrived (the end of the latency the balancer learns).
+    private var upstreamHeadAt: NIODeadline?
     private var upstream: UpstreamConnection?
     /// The encoded upstream request head, until a connection is attached.
     private var pendingRequest: ByteBuffer?
@@ -119,6 +126,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         }
         self.clientAddress = self.remoteAddress?.ipAddress
+        self.clientAddressHash = self.clientAddress.map { Hash64.hash($0) } ?? 0
         self.loop.register(self)
         self.loop.state.connectionOpened()
         self.listenerMetrics.connectionsActive.increment(shard: self.loop.metrics.shard)
@@ -144,6 +152,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             )
         }
         self.abortUpstream()
+        // The client left: not the endpoint's failure.
+        self.balancerExchangeEnded(failed: false)
         self.recordExchange()
         self.timer?.cancel()
         self.timer = nil
@@ -231,6 +241,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func resetExchange() {
+        self.balancerExchangeEnded(failed: false)
+        self.upstreamHeadAt = nil
         self.trace = nil
         self.accessEntry = nil
         self.localErrorIndex = nil
@@ -388,10 +400,16 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.bodyLimit = route.maxBodyBytes
         self.expectsContinue = facts.expectsContinue && hasBody
         let cluster = route.cluster
-        guard let picked = self.loop.balancers[cluster.index].pick(request: head, excluding: nil) else {
+        let balancer = self.loop.balancers[cluster.index]
+        guard let picked = balancer.pick(request: head, clientAddressHash: self.clientAddressHash, excluding: nil)
+        else {
             return self.respondLocally(.noEndpoint, close: hasBody)
         }
+        balancer.requestStarted(endpoint: picked)
+        self.balancerPick = (cluster.index, picked)
+        self.pickedAt = self.lastActivity
         let pool = self.loop.pools[cluster.endpoints[picked].index]
+        self.loop.metrics.picked(pool.endpoint)
         self.pool = pool
         var request = self.context!.channel.allocator.buffer(capacity: 256 + head.uri.utf8.count)
         var propagation: (TracePropagation, SpanContext)?
@@ -513,6 +531,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if close { self.closeAfterExchange = true }
         if self.phase == .connecting, self.upstream == nil { self.pool?.cancel(self) }
         self.abortUpstream()
+        // 5xx answers here mean the upstream failed (connect, reset, timeout, overload); 4xx are the client's.
+        self.balancerExchangeEnded(failed: response.status.code >= 500)
         self.phase = .localResponse
         self.early.removeAll()
         let body = response.body(allocator: context.channel.allocator)
@@ -573,6 +593,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Both halves are done: give the upstream back and move on to the next request.
     /// - Parameter now: the current time, when the caller already read the clock.
     private func finishExchange(now: NIODeadline = .now()) {
+        self.balancerExchangeEnded(failed: self.responseStatus >= 500, now: now)
         self.recordExchange(now: now)
         if let upstream = self.upstream, let pool = self.pool {
             self.upstream = nil
@@ -619,6 +640,20 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.readHeld = false
             context.read()
         }
+    }
+
+    /// Tells the balancer that the exchange it picked an endpoint for is over (once; later calls do nothing).
+    /// The latency it learns runs from the pick to the response head, or to now if no head came.
+    /// - Parameter now: the current time, when the caller already read the clock.
+    private func balancerExchangeEnded(failed: Bool, now: NIODeadline? = nil) {
+        guard let (cluster, endpoint) = self.balancerPick else { return }
+        self.balancerPick = nil
+        let end = self.upstreamHeadAt ?? now ?? .now()
+        self.loop.balancers[cluster].requestFinished(
+            endpoint: endpoint,
+            latencyNanos: max(0, (end - self.pickedAt).nanoseconds),
+            failed: failed
+        )
     }
 
     private func abortUpstream() {
@@ -749,6 +784,7 @@ extension ProxyServerHandler: UpstreamDelegate {
             context.write(Self.wrapOutboundOut(buffer), promise: nil)
             self.responseStarted = true
             self.lastActivity = .now()
+            self.upstreamHeadAt = self.lastActivity
         case .body(let buffer):
             self.lastActivity = .now()
             self.responseBodyBytes += Int64(buffer.readableBytes)
@@ -804,6 +840,7 @@ extension ProxyServerHandler: UpstreamDelegate {
         if let endpoint = self.pool?.endpoint {
             self.loop.metrics.upstreamError(error is HTTPParserError ? .protocol : .reset, endpoint: endpoint)
         }
+        self.balancerExchangeEnded(failed: true)
         if !self.responseStarted {
             let response: LocalResponse = error is HTTPParserError ? .upstreamProtocol : .upstreamReset
             self.respondLocally(response, close: !self.requestComplete)

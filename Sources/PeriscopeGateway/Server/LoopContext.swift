@@ -13,6 +13,9 @@ final class LoopContext {
     let metrics: LoopMetrics
     /// Pools by global endpoint index.
     let pools: [EndpointPool]
+    /// Which endpoints this loop's balancers may pick (by global endpoint index); all of them until health
+    /// checking takes some out.
+    let availability: EndpointAvailability
     /// Balancers by cluster index.
     let balancers: [any LoadBalancer]
     /// Span recording, when tracing is on.
@@ -56,7 +59,11 @@ final class LoopContext {
             }
         }
         self.pools = pools
-        self.balancers = runtime.clusters.map { $0.loadBalancer.makeBalancer(cluster: $0, loopIndex: index) }
+        let availability = EndpointAvailability(count: pools.count)
+        self.availability = availability
+        self.balancers = runtime.clusters.map {
+            $0.loadBalancer.makeBalancer(cluster: $0, loopIndex: index, availability: availability)
+        }
     }
 
     /// Starts the periodic sweep of idle upstream connections.

@@ -29,6 +29,7 @@ public final class GatewayMetrics: Sendable {
     let upstreamConnectionsClosed: CounterFamily
     let upstreamErrors: CounterFamily
     let endpointHealthy: GaugeFamily
+    let upstreamPicks: CounterFamily
     let drainState: GaugeFamily
     let configLoads: CounterFamily
     let configLastLoadSuccess: GaugeFamily
@@ -147,6 +148,11 @@ public final class GatewayMetrics: Sendable {
             help: "1 when the endpoint is in rotation, 0 when it is out.",
             labelNames: ["cluster", "endpoint"]
         )
+        self.upstreamPicks = configured.counter(
+            name: "periscope_upstream_picks_total",
+            help: "Endpoints chosen by the cluster's load balancer, by cluster and endpoint.",
+            labelNames: ["cluster", "endpoint"]
+        )
         self.drainState = configured.gauge(
             name: "periscope_drain_active",
             help: "1 while the gateway drains (readiness fails), 0 while it serves."
@@ -177,6 +183,7 @@ public final class GatewayMetrics: Sendable {
         let upstreamConnectionsClosed = self.upstreamConnectionsClosed
         let upstreamErrors = self.upstreamErrors
         let endpointHealthy = self.endpointHealthy
+        let upstreamPicks = self.upstreamPicks
         let routeHandles = runtime.listeners.map { listener in
             (listener.routeNames + ["_none"]).map { name in
                 RouteHandles(
@@ -206,7 +213,8 @@ public final class GatewayMetrics: Sendable {
                         closed: UpstreamCloseReason.allCases.map {
                             upstreamConnectionsClosed.bind(labels + [$0.rawValue])
                         },
-                        errors: UpstreamErrorKind.allCases.map { upstreamErrors.bind(labels + [$0.rawValue]) }
+                        errors: UpstreamErrorKind.allCases.map { upstreamErrors.bind(labels + [$0.rawValue]) },
+                        picks: upstreamPicks.bind(labels)
                     )
                 )
                 // No health checking yet: every configured endpoint is in rotation.
@@ -245,6 +253,8 @@ struct EndpointHandles: Sendable {
     let closed: [CounterHandle]
     /// By ``UpstreamErrorKind`` raw index.
     let errors: [CounterHandle]
+    /// Times the balancer chose this endpoint.
+    let picks: CounterHandle
 }
 
 /// Why an upstream connection closed (the `reason` label).

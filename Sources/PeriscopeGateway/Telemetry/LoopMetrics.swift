@@ -104,6 +104,11 @@ final class LoopMetrics {
         }
     }
 
+    /// Counts a balancer's choice of `endpoint`.
+    func picked(_ endpoint: EndpointRuntime) {
+        self.shared.endpoints[endpoint.index].picks.increment(shard: self.shard)
+    }
+
     func upstreamError(_ kind: UpstreamErrorKind, endpoint: EndpointRuntime) {
         self.shared.endpoints[endpoint.index].errors[kind.index].increment(shard: self.shard)
     }

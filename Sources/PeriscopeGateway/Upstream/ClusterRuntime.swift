@@ -33,6 +33,10 @@ public final class ClusterRuntime: Sendable {
     /// Endpoints in config order.
     public let endpoints: [EndpointRuntime]
     let loadBalancer: LoadBalancerKind
+    let hashKey: HashKey
+    let virtualNodes: Int
+    let maglevTableSize: Int
+    let ewmaDecay: Duration
     let connectTimeout: TimeAmount
     let maxConnectionsPerEndpoint: Int
     let maxPending: Int
@@ -44,6 +48,10 @@ public final class ClusterRuntime: Sendable {
         self.index = index
         self.endpoints = endpoints
         self.loadBalancer = config.loadBalancer
+        self.hashKey = config.hashKey
+        self.virtualNodes = config.virtualNodes
+        self.maglevTableSize = config.maglevTableSize
+        self.ewmaDecay = config.ewmaDecay
         self.connectTimeout = TimeAmount(config.connectTimeout)
         self.maxConnectionsPerEndpoint = config.pool.maxConnectionsPerEndpoint
         self.maxPending = config.pool.maxPending
