@@ -21,7 +21,8 @@ public struct HealthCheckResult: Sendable, Equatable {
 ///
 /// - `livez`: the process answers and every gateway event loop runs a task within a second. Stays 200 during a
 ///   drain (restarting a draining instance would kill the requests it is finishing).
-/// - `readyz`: config loaded, listeners bound, not draining.
+/// - `readyz`: config loaded, listeners bound, not draining, and (with `admin.ready_requires_clusters`) each named
+///   cluster has an endpoint its health checks consider healthy.
 /// - `startupz`: config loaded and listeners bound (stays 200 once true).
 public enum HealthProbe: String, Sendable, CaseIterable {
     case livez
@@ -40,11 +41,21 @@ public enum HealthProbe: String, Sendable, CaseIterable {
                 [HealthCheckResult(name: "ping", ok: true), loopsResult]
             }
         case .readyz:
-            return loop.makeSucceededFuture([
+            var checks = [
                 Self.configCheck(state),
                 Self.listenersCheck(state),
                 HealthCheckResult(name: "drain", ok: !state.isDraining, reason: state.isDraining ? "draining" : nil),
-            ])
+            ]
+            if let unhealthy = state.clustersWithoutHealthyEndpoint {
+                checks.append(
+                    HealthCheckResult(
+                        name: "clusters",
+                        ok: unhealthy.isEmpty,
+                        reason: unhealthy.isEmpty
+                            ? nil : "no healthy endpoint in " + unhealthy.map { "'\($0)'" }.joined(separator: ", ")
+                    ))
+            }
+            return loop.makeSucceededFuture(checks)
         case .startupz:
             return loop.makeSucceededFuture([Self.configCheck(state), Self.listenersCheck(state)])
         }

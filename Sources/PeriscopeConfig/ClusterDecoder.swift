@@ -2,7 +2,7 @@
 enum ClusterDecoder {
     static let keys = [
         "name", "load_balancer", "hash_key", "virtual_nodes", "maglev_table_size", "ewma_decay", "connect_timeout",
-        "endpoints", "pool",
+        "endpoints", "pool", "health_check", "outlier_detection",
     ]
     static let endpointKeys = ["address", "weight"]
     static let poolKeys = [
@@ -32,6 +32,17 @@ enum ClusterDecoder {
             cluster.pool = Self.pool(pool)
         }
         LoadBalancerDecoder.decode(mapping, into: &cluster)
+        if let check = mapping["health_check"]?.mapping(keys: HealthDecoder.healthCheckKeys) {
+            cluster.healthCheck = HealthDecoder.healthCheck(check)
+        }
+        if let outlier = mapping["outlier_detection"] {
+            // `outlier_detection: {}` (or an empty key) turns it on with the defaults.
+            if outlier.isNull {
+                cluster.outlierDetection = OutlierDetectionConfig()
+            } else if let settings = outlier.mapping(keys: HealthDecoder.outlierKeys) {
+                cluster.outlierDetection = HealthDecoder.outlierDetection(settings)
+            }
+        }
         return cluster
     }
 

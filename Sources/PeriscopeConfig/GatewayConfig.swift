@@ -213,6 +213,10 @@ public struct ClusterConfig: Sendable, Equatable {
     public var connectTimeout: Duration
     /// Connection-pool policy.
     public var pool: PoolConfig
+    /// Active health checking. Key `health_check`, default none (endpoints are always healthy).
+    public var healthCheck: HealthCheckConfig?
+    /// Passive outlier detection. Key `outlier_detection`, default none.
+    public var outlierDetection: OutlierDetectionConfig?
 
     /// The default of ``virtualNodes``.
     public static let defaultVirtualNodes = 100
@@ -228,8 +232,12 @@ public struct ClusterConfig: Sendable, Equatable {
         maglevTableSize: Int = Self.defaultMaglevTableSize,
         ewmaDecay: Duration = .seconds(10),
         connectTimeout: Duration = .seconds(2),
-        pool: PoolConfig = .init()
+        pool: PoolConfig = .init(),
+        healthCheck: HealthCheckConfig? = nil,
+        outlierDetection: OutlierDetectionConfig? = nil
     ) {
+        self.healthCheck = healthCheck
+        self.outlierDetection = outlierDetection
         self.name = name
         self.endpoints = endpoints
         self.loadBalancer = loadBalancer
@@ -313,9 +321,13 @@ public struct PoolConfig: Sendable, Equatable {
 public struct AdminConfig: Sendable, Equatable {
     /// Bind address. Default `127.0.0.1:9901`.
     public var address: HostPort
+    /// Clusters that must each have an endpoint in rotation for `/readyz` to pass. Key `ready_requires_clusters`,
+    /// default none.
+    public var readyRequiresClusters: [String]
 
-    public init(address: HostPort = HostPort(host: "127.0.0.1", port: 9901)) {
+    public init(address: HostPort = HostPort(host: "127.0.0.1", port: 9901), readyRequiresClusters: [String] = []) {
         self.address = address
+        self.readyRequiresClusters = readyRequiresClusters
     }
 }
 

@@ -16,7 +16,7 @@ enum GatewayConfigDecoder {
         guard let mapping = root.mapping(keys: Self.rootKeys) else {
             return config
         }
-        if let admin = mapping["admin"]?.mapping(keys: ["address"]) {
+        if let admin = mapping["admin"]?.mapping(keys: ["address", "ready_requires_clusters"]) {
             config.admin = Self.admin(admin)
         }
         if let drain = mapping["drain"]?.mapping(keys: ["delay", "timeout"]) {
@@ -63,6 +63,9 @@ enum GatewayConfigDecoder {
         var admin = AdminConfig()
         if let address = mapping["address"]?.address(allowPortZero: true) {
             admin.address = address
+        }
+        if let clusters = mapping["ready_requires_clusters"]?.scalarOrList() {
+            admin.readyRequiresClusters = clusters.compactMap { $0.nonEmptyString() }
         }
         return admin
     }

@@ -21,6 +21,18 @@ struct SemanticValidator {
         self.checkClusterNames()
         self.checkClusterReferences()
         self.checkSLOs()
+        self.checkReadinessClusters()
+    }
+
+    /// `admin.ready_requires_clusters` names clusters that exist.
+    private func checkReadinessClusters() {
+        let known = self.config.clusters.map(\.name)
+        for (index, name) in self.config.admin.readyRequiresClusters.enumerated() where !known.contains(name) {
+            let path = ConfigPath.root.key("admin").key("ready_requires_clusters").index(index)
+            let list = "known clusters: " + known.joined(separator: ", ")
+            let hint = Suggestion.didYouMean(name, among: known).map { "\($0) \(list)" } ?? list
+            self.diagnostics.error(path, "unknown cluster '\(name)'", hint: hint, invalidatesValue: false)
+        }
     }
 
     // MARK: Listeners

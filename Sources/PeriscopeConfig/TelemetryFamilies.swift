@@ -27,6 +27,9 @@ extension TelemetryConfig {
         "periscope_config_last_load_success_timestamp_seconds",
         "periscope_slo_availability_objective_ratio",
         "periscope_slo_latency_objective_ratio",
+        "periscope_upstream_health_checks_total",
+        "periscope_upstream_health_transitions_total",
+        "periscope_upstream_ejections_total",
     ]
 
     /// The histogram families among ``knownFamilies``: the only ones that take `buckets`.

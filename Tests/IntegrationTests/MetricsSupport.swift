@@ -175,6 +175,8 @@ enum MetricsTraffic {
         clusters:
           - name: up
             endpoints: [127.0.0.1:\(upstreamPort)]
+            health_check: { path: /health, interval: 1s }
+            outlier_detection: {}
         rules:
           files: [rules.yml]
           evaluation_interval: 1s

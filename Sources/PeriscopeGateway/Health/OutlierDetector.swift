@@ -24,6 +24,15 @@ final class OutlierDetector {
         /// A 502/503/504 from the upstream, or the gateway's own failure to get a response (connect failure, reset,
         /// timeout): counts as both a 5xx and a gateway error.
         case gatewayError
+
+        /// The outcome of an upstream response with `status`.
+        init(status: Int) {
+            switch status {
+            case 502, 503, 504: self = .gatewayError
+            case 500...599: self = .serverError
+            default: self = .success
+            }
+        }
     }
 
     private struct EndpointState {

@@ -116,3 +116,18 @@ struct LocalResponse {
         }
     }
 }
+
+extension LocalResponse {
+    /// What this answer says about the endpoint, for outlier detection: the endpoint's own failures (connect,
+    /// reset, broken response, timeout) are gateway errors; the client's mistakes and the gateway's own limits
+    /// (`upstream_overloaded`) say nothing about it.
+    var outlierOutcome: OutlierDetector.Outcome? {
+        switch self.code {
+        case "upstream_connect_failed", "upstream_connect_timeout", "upstream_reset", "upstream_protocol_error",
+            "upstream_timeout":
+            return .gatewayError
+        default:
+            return nil
+        }
+    }
+}

@@ -153,7 +153,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         self.abortUpstream()
         // The client left: not the endpoint's failure.
-        self.balancerExchangeEnded(failed: false)
+        self.balancerExchangeEnded(nil)
         self.recordExchange()
         self.timer?.cancel()
         self.timer = nil
@@ -241,7 +241,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func resetExchange() {
-        self.balancerExchangeEnded(failed: false)
+        self.balancerExchangeEnded(nil)
         self.upstreamHeadAt = nil
         self.trace = nil
         self.accessEntry = nil
@@ -531,8 +531,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if close { self.closeAfterExchange = true }
         if self.phase == .connecting, self.upstream == nil { self.pool?.cancel(self) }
         self.abortUpstream()
-        // 5xx answers here mean the upstream failed (connect, reset, timeout, overload); 4xx are the client's.
-        self.balancerExchangeEnded(failed: response.status.code >= 500)
+        // Connect failures, resets and timeouts are the endpoint's failures; 4xx and overload are not.
+        self.balancerExchangeEnded(response.outlierOutcome)
         self.phase = .localResponse
         self.early.removeAll()
         let body = response.body(allocator: context.channel.allocator)
@@ -593,7 +593,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Both halves are done: give the upstream back and move on to the next request.
     /// - Parameter now: the current time, when the caller already read the clock.
     private func finishExchange(now: NIODeadline = .now()) {
-        self.balancerExchangeEnded(failed: self.responseStatus >= 500, now: now)
+        self.balancerExchangeEnded(OutlierDetector.Outcome(status: self.responseStatus), now: now)
         self.recordExchange(now: now)
         if let upstream = self.upstream, let pool = self.pool {
             self.upstream = nil
@@ -642,18 +642,27 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// Tells the balancer that the exchange it picked an endpoint for is over (once; later calls do nothing).
-    /// The latency it learns runs from the pick to the response head, or to now if no head came.
+    /// Tells the balancer that the exchange it picked an endpoint for is over (once; later calls do nothing), and the
+    /// cluster's outlier detection how it went (`nil`: no verdict on the endpoint, e.g. the client left).
+    /// The latency the balancer learns runs from the pick to the response head, or to now if no head came.
     /// - Parameter now: the current time, when the caller already read the clock.
-    private func balancerExchangeEnded(failed: Bool, now: NIODeadline? = nil) {
+    private func balancerExchangeEnded(_ outcome: OutlierDetector.Outcome?, now: NIODeadline? = nil) {
         guard let (cluster, endpoint) = self.balancerPick else { return }
         self.balancerPick = nil
         let end = self.upstreamHeadAt ?? now ?? .now()
+        let failed: Bool
+        switch outcome {
+        case .serverError?, .gatewayError?: failed = true
+        case .success?, nil: failed = false
+        }
         self.loop.balancers[cluster].requestFinished(
             endpoint: endpoint,
             latencyNanos: max(0, (end - self.pickedAt).nanoseconds),
             failed: failed
         )
+        if let outcome {
+            self.loop.health.record(outcome, cluster: self.loop.runtime.clusters[cluster], endpoint: endpoint)
+        }
     }
 
     private func abortUpstream() {
@@ -840,7 +849,7 @@ extension ProxyServerHandler: UpstreamDelegate {
         if let endpoint = self.pool?.endpoint {
             self.loop.metrics.upstreamError(error is HTTPParserError ? .protocol : .reset, endpoint: endpoint)
         }
-        self.balancerExchangeEnded(failed: true)
+        self.balancerExchangeEnded(.gatewayError)
         if !self.responseStarted {
             let response: LocalResponse = error is HTTPParserError ? .upstreamProtocol : .upstreamReset
             self.respondLocally(response, close: !self.requestComplete)

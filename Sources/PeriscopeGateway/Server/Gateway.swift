@@ -21,6 +21,9 @@ public final class Gateway: Sendable {
     private let logger: Logger
     private let contexts: [ObjectIdentifier: NIOLoopBound<LoopContext>]
     private let serverChannels = NIOLockedValueBox<[any Channel]>([])
+    /// Endpoint health shared by the loops: the active checks' verdicts and ejections (for `/readyz` and metrics).
+    public let healthBoard: EndpointHealthBoard
+    private let healthChecker: HealthChecker
 
     /// Builds the per-loop contexts. Call ``start()`` to bind.
     public init(
@@ -40,7 +43,10 @@ public final class Gateway: Sendable {
         self.group = group
         self.state = state
         self.logger = logger
+        let healthBoard = EndpointHealthBoard(runtime: runtime, metrics: metrics.health)
+        self.healthBoard = healthBoard
         var contexts: [ObjectIdentifier: NIOLoopBound<LoopContext>] = [:]
+        var loops: [any EventLoop] = []
         for (index, loop) in group.makeIterator().enumerated() {
             let bound = try await loop.submit {
                 let context = LoopContext(
@@ -51,14 +57,34 @@ public final class Gateway: Sendable {
                     metrics: LoopMetrics(shared: metrics, loopIndex: index),
                     tracing: tracing,
                     accessLog: accessLog,
+                    healthBoard: healthBoard,
                     logger: logger
                 )
                 context.start()
                 return NIOLoopBound(context, eventLoop: loop)
             }.get()
             contexts[ObjectIdentifier(loop)] = bound
+            loops.append(loop)
         }
         self.contexts = contexts
+        let everyLoop = Array(contexts.values)
+        self.healthChecker = HealthChecker(
+            runtime: runtime,
+            loops: loops,
+            board: healthBoard,
+            logger: logger
+        ) { endpoint, healthy in
+            for bound in everyLoop {
+                bound.eventLoop.execute { bound.value.health.setActiveHealthy(endpoint, healthy) }
+            }
+        }
+        let required = runtime.config.admin.readyRequiresClusters
+        if !required.isEmpty {
+            state.setClusterReadiness {
+                required.filter { !healthBoard.hasHealthyEndpoint(cluster: $0) }
+            }
+        }
+        self.healthChecker.start()
         state.configLoaded = true
     }
 
@@ -141,6 +167,7 @@ public final class Gateway: Sendable {
         if left > 0 {
             self.logger.warning("drain timeout passed; closing connections", metadata: ["connections": "\(left)"])
         }
+        self.healthChecker.stop()
         await self.forEachLoop { $0.closeAll() }
         self.logger.notice("drain complete")
     }

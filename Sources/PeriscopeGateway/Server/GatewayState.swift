@@ -1,4 +1,5 @@
 import Atomics
+import NIOConcurrencyHelpers
 
 /// Process-wide health and drain state, read by the admin endpoints and by every response head.
 ///
@@ -8,8 +9,21 @@ public final class GatewayState: Sendable {
     private let listenersBoundFlag = ManagedAtomic(false)
     private let drainingFlag = ManagedAtomic(false)
     private let openConnections = ManagedAtomic(0)
+    /// The clusters `admin.ready_requires_clusters` names that have no healthy endpoint (set by the gateway).
+    private let clusterReadiness = NIOLockedValueBox<(@Sendable () -> [String])?>(nil)
 
     public init() {}
+
+    /// Sets the check behind ``clustersWithoutHealthyEndpoint``: it returns the required clusters that have no
+    /// healthy endpoint.
+    public func setClusterReadiness(_ check: @escaping @Sendable () -> [String]) {
+        self.clusterReadiness.withLockedValue { $0 = check }
+    }
+
+    /// The clusters readiness requires that have no healthy endpoint now; `nil` when readiness requires none.
+    public var clustersWithoutHealthyEndpoint: [String]? {
+        self.clusterReadiness.withLockedValue { $0 }?()
+    }
 
     /// The config was loaded and compiled into runtime tables.
     public var configLoaded: Bool {

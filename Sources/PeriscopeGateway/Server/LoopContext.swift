@@ -18,6 +18,8 @@ final class LoopContext {
     let availability: EndpointAvailability
     /// Balancers by cluster index.
     let balancers: [any LoadBalancer]
+    /// Health checks' verdicts and this loop's outlier detection, applied to `availability`.
+    let health: LoopHealth
     /// Span recording, when tracing is on.
     let tracing: LoopTracing?
     /// The access log, when it is on.
@@ -34,6 +36,7 @@ final class LoopContext {
         metrics: LoopMetrics,
         tracing: GatewayTracing?,
         accessLog: AccessLogWriter?,
+        healthBoard: EndpointHealthBoard,
         logger: Logger
     ) {
         self.accessLog = accessLog
@@ -61,6 +64,14 @@ final class LoopContext {
         self.pools = pools
         let availability = EndpointAvailability(count: pools.count)
         self.availability = availability
+        self.health = LoopHealth(
+            eventLoop: eventLoop,
+            runtime: runtime,
+            availability: availability,
+            board: healthBoard,
+            metrics: metrics,
+            logger: logger
+        )
         self.balancers = runtime.clusters.map {
             $0.loadBalancer.makeBalancer(cluster: $0, loopIndex: index, availability: availability)
         }
@@ -93,6 +104,7 @@ final class LoopContext {
         for handler in Array(self.connections.values) { handler.forceClose() }
         for pool in self.pools { pool.closeIdle() }
         self.sweepTask?.cancel()
+        self.health.stop()
     }
 }
 

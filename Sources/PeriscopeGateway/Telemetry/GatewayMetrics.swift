@@ -44,6 +44,8 @@ public final class GatewayMetrics: Sendable {
     let draining: GaugeHandle
     /// Config load results and the time of the last success.
     let configLoadHandles: ConfigLoadHandles
+    /// Health checks, health transitions, ejections and the in-rotation gauge.
+    let health: HealthMetrics
 
     /// Registers the families (with the settings of `runtime.config.telemetry`) and binds the handles for
     /// `runtime`.
@@ -170,6 +172,7 @@ public final class GatewayMetrics: Sendable {
         )
         self.configLoadHandles = ConfigLoadHandles(loads: self.configLoads, lastSuccess: self.configLastLoadSuccess)
         SLOMetrics.register(in: configured, config: runtime.config)
+        self.health = HealthMetrics(configured: configured, runtime: runtime, endpointHealthy: self.endpointHealthy)
 
         let overhead = self.overhead
         let requestSize = self.requestSize

@@ -42,8 +42,14 @@ public final class ClusterRuntime: Sendable {
     let maxPending: Int
     let idleTimeout: TimeAmount
     let maxRequestsPerConnection: Int
+    /// Active health checking, when configured.
+    let healthCheck: HealthCheckConfig?
+    /// Passive outlier detection, when configured.
+    let outlierDetection: OutlierDetectionConfig?
 
     init(index: Int, config: ClusterConfig, endpoints: [EndpointRuntime]) {
+        self.healthCheck = config.healthCheck
+        self.outlierDetection = config.outlierDetection
         self.name = config.name
         self.index = index
         self.endpoints = endpoints

@@ -99,8 +99,12 @@ final class TestUpstream: Sendable {
         self.state = state
     }
 
-    /// Starts an upstream on a free loopback port.
-    static func start(name: String = "upstream", behavior: UpstreamBehavior = .echo) async throws -> TestUpstream {
+    /// Starts an upstream on a free loopback port (or on `port`, e.g. to bring a stopped upstream back).
+    static func start(
+        name: String = "upstream",
+        behavior: UpstreamBehavior = .echo,
+        port requestedPort: Int = 0
+    ) async throws -> TestUpstream {
         let state = NIOLockedValueBox(State(behavior: { _ in behavior }))
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -130,7 +134,7 @@ final class TestUpstream: Sendable {
                     )
                 }
             }
-            .bind(host: "127.0.0.1", port: 0)
+            .bind(host: "127.0.0.1", port: requestedPort)
             .get()
         guard let port = server.localAddress?.port else {
             try? await server.close()

@@ -1,0 +1,71 @@
+import PeriscopeConfig
+import PeriscopeTelemetry
+
+/// The families of active health checks and outlier detection, with handles bound per endpoint of the clusters that
+/// use them: `periscope_upstream_health_checks_total{cluster,endpoint,result}`,
+/// `periscope_upstream_health_transitions_total{cluster,endpoint,to}` and
+/// `periscope_upstream_ejections_total{cluster,endpoint,reason}`.
+struct HealthMetrics: Sendable {
+    /// The `result` label values of a health check, in ``HealthMetrics/resultIndex(_:success:)`` order.
+    static let results = ["success", "unexpected_status", "timeout", "connect_failed", "protocol_error"]
+
+    /// By global endpoint index: one handle per ``results`` entry (empty for clusters without health checks).
+    let checks: [[CounterHandle]]
+    /// By global endpoint index: `to="healthy"`, `to="unhealthy"` (empty without health checks).
+    let transitions: [[CounterHandle]]
+    /// By global endpoint index: one per ``OutlierDetector/Reason`` (empty without outlier detection).
+    let ejections: [[CounterHandle]]
+    /// `periscope_upstream_endpoint_healthy` by global endpoint index.
+    let healthy: [GaugeHandle]
+
+    init(configured: ConfiguredRegistry, runtime: GatewayRuntime, endpointHealthy: GaugeFamily) {
+        let checks = configured.counter(
+            name: "periscope_upstream_health_checks_total",
+            help: "Active health checks by result (success, unexpected_status, timeout, connect_failed, "
+                + "protocol_error).",
+            labelNames: ["cluster", "endpoint", "result"]
+        )
+        let transitions = configured.counter(
+            name: "periscope_upstream_health_transitions_total",
+            help: "Endpoints going in and out of rotation by their active health checks, by the state they moved to.",
+            labelNames: ["cluster", "endpoint", "to"]
+        )
+        let ejections = configured.counter(
+            name: "periscope_upstream_ejections_total",
+            help: "Endpoints ejected by outlier detection, by reason (consecutive_5xx, consecutive_gateway_errors).",
+            labelNames: ["cluster", "endpoint", "reason"]
+        )
+        var checkHandles: [[CounterHandle]] = []
+        var transitionHandles: [[CounterHandle]] = []
+        var ejectionHandles: [[CounterHandle]] = []
+        var healthy: [GaugeHandle] = []
+        for cluster in runtime.clusters {
+            for endpoint in cluster.endpoints {
+                let labels = [cluster.name, endpoint.name]
+                checkHandles.append(
+                    cluster.healthCheck == nil ? [] : Self.results.map { checks.bind(labels + [$0]) })
+                transitionHandles.append(
+                    cluster.healthCheck == nil ? [] : ["healthy", "unhealthy"].map { transitions.bind(labels + [$0]) })
+                ejectionHandles.append(
+                    cluster.outlierDetection == nil
+                        ? [] : OutlierDetector.Reason.allCases.map { ejections.bind(labels + [$0.rawValue]) })
+                healthy.append(endpointHealthy.bind(labels))
+            }
+        }
+        self.checks = checkHandles
+        self.transitions = transitionHandles
+        self.ejections = ejectionHandles
+        self.healthy = healthy
+    }
+
+    /// The index in ``results`` of a probe's outcome.
+    static func resultIndex(_ result: HealthProbeResult, success: Bool) -> Int {
+        if success { return 0 }
+        switch result {
+        case .status: return 1
+        case .timeout: return 2
+        case .connectFailed: return 3
+        case .protocolError: return 4
+        }
+    }
+}
