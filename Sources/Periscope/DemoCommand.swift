@@ -38,6 +38,10 @@ struct DemoCommand: AsyncParsableCommand {
         "search": BackendProfile(medianMilliseconds: 80, p99Milliseconds: 300),
     ]
 
+    /// Backends with recurring outages (seconds): users-2 fails everything for 15 s of every minute, so the users
+    /// cluster shows outlier ejection and health checks taking it out of rotation and back.
+    static let outages: [String: (every: Double, lasting: Double)] = ["users-2": (every: 60, lasting: 15)]
+
     func run() async throws {
         var loaded = try loadConfigOrExit(self.config)
         if let endpoint = self.otlpEndpoint {
@@ -50,12 +54,14 @@ struct DemoCommand: AsyncParsableCommand {
         for cluster in loaded.clusters {
             let profile = Self.profiles[cluster.name] ?? BackendProfile(medianMilliseconds: 5, p99Milliseconds: 20)
             for (index, endpoint) in cluster.endpoints.enumerated() {
+                let name = "\(cluster.name)-\(index + 1)"
                 backends.append(
                     DemoBackend(
-                        name: "\(cluster.name)-\(index + 1)",
+                        name: name,
                         host: endpoint.address.host,
                         port: endpoint.address.port,
-                        profile: profile
+                        profile: Self.outages[name].map { profile.withOutages(every: $0.every, lasting: $0.lasting) }
+                            ?? profile
                     )
                 )
             }
@@ -90,6 +96,8 @@ struct DemoCommand: AsyncParsableCommand {
                                                   curl -i http://\(host):\(listener.port)/api/search   (slow: p99 ~300ms)
               admin     http://\(admin):  curl http://\(admin)/readyz?verbose   curl http://\(admin)/livez?verbose
               alerts    curl http://\(admin)/api/v1/alerts   (the orders error-ratio alert fires within a minute)
+              health    users-2 fails for 15 s every minute: ejected, out of rotation, back
+                        curl -s http://\(admin)/metrics | grep -E 'endpoint_healthy|ejections_total'
                         curl http://\(admin)/api/v1/rules
               drain     curl -X POST http://\(admin)/drain   (or Ctrl-C)
               traffic   \(traffic ? "built-in generator running (--no-traffic to turn it off)" : "off")

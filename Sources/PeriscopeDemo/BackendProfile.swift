@@ -33,8 +33,30 @@ public struct BackendProfile: Sendable, Equatable {
         return Int64(milliseconds * 1_000_000)
     }
 
+    /// Recurring outages: every `outagePeriodSeconds` the backend answers everything (health checks included)
+    /// with `errorStatus` for `outageSeconds`, starting `outagePeriodSeconds - outageSeconds` after it starts.
+    /// 0 means never.
+    public var outagePeriodSeconds: Double = 0
+    /// Length of each outage in seconds.
+    public var outageSeconds: Double = 0
+
     /// Whether this request fails.
     public func shouldFail<R: RandomNumberGenerator>(using rng: inout R) -> Bool {
         self.errorRate > 0 && Double.random(in: 0..<1, using: &rng) < self.errorRate
+    }
+
+    /// Whether the backend is in one of its outages `secondsSinceStart` after it started.
+    public func isInOutage(secondsSinceStart: Double) -> Bool {
+        guard self.outagePeriodSeconds > 0, self.outageSeconds > 0 else { return false }
+        let phase = secondsSinceStart.truncatingRemainder(dividingBy: self.outagePeriodSeconds)
+        return phase >= self.outagePeriodSeconds - self.outageSeconds
+    }
+
+    /// This profile with recurring outages (see ``outagePeriodSeconds``).
+    public func withOutages(every period: Double, lasting length: Double) -> Self {
+        var profile = self
+        profile.outagePeriodSeconds = period
+        profile.outageSeconds = length
+        return profile
     }
 }

@@ -22,13 +22,15 @@ public final class DemoBackend: Sendable {
     public func start(group: any EventLoopGroup) async throws -> any Channel {
         let name = self.name
         let profile = self.profile
+        let started = NIODeadline.now()
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(DemoBackendHandler(name: name, profile: profile))
+                    try channel.pipeline.syncOperations.addHandler(
+                        DemoBackendHandler(name: name, profile: profile, started: started))
                 }
             }
             .bind(host: self.host, port: self.port)
@@ -46,10 +48,12 @@ final class DemoBackendHandler: ChannelInboundHandler {
     private var head: HTTPRequestHead?
     private var bodyBytes = 0
     private var rng = SystemRandomNumberGenerator()
+    private let started: NIODeadline
 
-    init(name: String, profile: BackendProfile) {
+    init(name: String, profile: BackendProfile, started: NIODeadline) {
         self.name = name
         self.profile = profile
+        self.started = started
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -63,7 +67,9 @@ final class DemoBackendHandler: ChannelInboundHandler {
             guard let head = self.head else { return }
             self.head = nil
             let delay = self.profile.sampleLatencyNanoseconds(using: &self.rng)
-            let failed = self.profile.shouldFail(using: &self.rng)
+            let elapsed = Double((NIODeadline.now() - self.started).nanoseconds) / 1e9
+            let failed =
+                self.profile.isInOutage(secondsSinceStart: elapsed) || self.profile.shouldFail(using: &self.rng)
             let bodyBytes = self.bodyBytes
             context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(delay)) {
                 self.respond(context: context, head: head, failed: failed, bodyBytes: bodyBytes)

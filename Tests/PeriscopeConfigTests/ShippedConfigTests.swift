@@ -111,7 +111,12 @@ struct ShippedConfigTests {
         }
         #expect(
             config.clusters == [
-                ClusterConfig(name: "users", endpoints: endpoints(9111, 9112)),
+                ClusterConfig(
+                    name: "users", endpoints: endpoints(9111, 9112),
+                    healthCheck: HealthCheckConfig(path: "/health", interval: .seconds(1), timeout: .milliseconds(500)),
+                    outlierDetection: OutlierDetectionConfig(
+                        consecutiveGatewayErrors: 3, baseEjectionTime: .seconds(10))
+                ),
                 ClusterConfig(name: "orders", endpoints: endpoints(9121)),
                 ClusterConfig(name: "search", endpoints: endpoints(9131)),
             ]
