@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "PeriscopeAlerting", targets: ["PeriscopeAlerting"]),
         .library(name: "PeriscopeConfig", targets: ["PeriscopeConfig"]),
         .library(name: "PeriscopeOTLP", targets: ["PeriscopeOTLP"]),
+        .library(name: "PeriscopeGateway", targets: ["PeriscopeGateway"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),

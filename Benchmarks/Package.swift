@@ -1,5 +1,6 @@
 // swift-tools-version: 6.1
-// Micro-benchmarks of the telemetry hot path (next to swift-prometheus in the same run) and of rule evaluation.
+// Micro-benchmarks of the telemetry hot path (next to swift-prometheus in the same run), of rule evaluation, of
+// tracing and of load-balancer picks.
 // A separate package so that the main build never resolves the benchmark tooling:
 //   cd Benchmarks && swift package --disable-sandbox benchmark
 import PackageDescription
@@ -11,6 +12,7 @@ let package = Package(
         .package(name: "periscope", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .executableTarget(
@@ -42,6 +44,17 @@ let package = Package(
                 .product(name: "PeriscopeTelemetry", package: "periscope"),
             ],
             path: "TracingBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "LoadBalancerBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "PeriscopeGateway", package: "periscope"),
+                .product(name: "PeriscopeConfig", package: "periscope"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "LoadBalancerBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ],

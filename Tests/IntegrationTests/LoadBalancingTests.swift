@@ -5,8 +5,9 @@ import Testing
 extension EndToEnd {
     /// Load-balancing policies as real upstreams see them, and the pick counter on /metrics.
     @Suite struct LoadBalancing {
-        /// Requests of the weighted run.
-        static let weightedRequests = 40_000
+        /// Requests of the weighted run: 40,000 took 17–21 s in a debug build on the shared 2-core machine, over the
+        /// ~20 s budget; half of that keeps the run near 10 s (smooth weighted round robin is exact anyway).
+        static let weightedRequests = 20_000
 
         /// A listener sending everything to cluster `pair` made of `endpoints` (YAML list items, unindented).
         static func yaml(cluster: String, endpoints: [String]) -> String {
@@ -60,7 +61,7 @@ extension EndToEnd {
             }
         }
 
-        @Test("weighted_round_robin sends 1:3 of 40,000 requests to endpoints weighted 1:3, as picks_total counts")
+        @Test("weighted_round_robin sends 1:3 of 20,000 requests to endpoints weighted 1:3, as picks_total counts")
         func weightedRoundRobin() async throws {
             try await withUpstream(name: "light") { light in
                 try await withUpstream(name: "heavy") { heavy in

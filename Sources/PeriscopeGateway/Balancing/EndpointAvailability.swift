@@ -5,17 +5,20 @@
 /// put them back with ``setAvailable(_:_:)``. Balancers that precompute something over the available endpoints
 /// (a Maglev table, cumulative weights) compare ``generation`` on each pick and rebuild when it moved.
 public final class EndpointAvailability {
-    private var available: [Bool]
-    /// Changes whenever an endpoint goes in or out of rotation.
-    public private(set) var generation: UInt64 = 0
+    private let available: LoopOwnedBuffer<Bool>
+    private let changes = LoopOwnedCell<UInt64>(0)
 
     /// A view of `count` endpoints, all in rotation.
     public init(count: Int) {
-        self.available = [Bool](repeating: true, count: count)
+        self.available = LoopOwnedBuffer(repeating: true, count: count)
     }
 
     /// The number of endpoints (of all clusters) this view covers.
     public var count: Int { self.available.count }
+
+    /// Changes whenever an endpoint goes in or out of rotation.
+    @inline(__always)
+    public var generation: UInt64 { self.changes.value }
 
     /// Whether endpoint `index` (global) is in rotation.
     @inline(__always)
@@ -27,7 +30,7 @@ public final class EndpointAvailability {
     public func setAvailable(_ index: Int, _ available: Bool) {
         guard self.available[index] != available else { return }
         self.available[index] = available
-        self.generation &+= 1
+        self.changes.value &+= 1
     }
 }
 

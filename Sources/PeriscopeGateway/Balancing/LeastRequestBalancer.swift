@@ -5,15 +5,16 @@ import NIOHTTP1
 /// (the first drawn on a tie).
 ///
 /// With equal weights this is the classic P2C that Envoy's `LEAST_REQUEST` uses: no herding on the single least
-/// loaded endpoint, yet busy endpoints are avoided. With unequal weights idle endpoints get traffic in proportion
-/// to their weights (both candidates have 0 in flight, the first drawn wins), and under load in-flight counts are
-/// compared per unit of weight, like Envoy's `weight / (active + 1)` with its default bias of 1. The counts are
-/// this event loop's (the proxy reports each exchange through the ``LoadBalancer`` hooks).
+/// loaded endpoint, yet busy endpoints are avoided. With unequal weights Envoy switches to a scheduler on
+/// `weight / (active + 1)`; here the same idea stays within P2C: idle endpoints get traffic in proportion to their
+/// weights (both candidates have 0 in flight, the first drawn wins), and under load in-flight counts are compared
+/// per unit of weight. The counts are this event loop's (the proxy reports each exchange through the
+/// ``LoadBalancer`` hooks).
 public final class LeastRequestBalancer: LoadBalancer {
     private let endpoints: BalancerEndpoints
-    private var sampler: WeightedSampler
-    private var random: BalancerRandom
-    private var inFlight: [Int]
+    private let sampler: WeightedSampler
+    private let random: LoopOwnedCell<BalancerRandom>
+    private let inFlight: LoopOwnedBuffer<Int>
 
     /// - Parameters:
     ///   - endpoints: the cluster's endpoints.
@@ -21,18 +22,16 @@ public final class LeastRequestBalancer: LoadBalancer {
     public init(endpoints: BalancerEndpoints, seed: UInt64) {
         self.endpoints = endpoints
         self.sampler = WeightedSampler(endpoints: endpoints)
-        self.random = BalancerRandom(seed: seed)
-        self.inFlight = [Int](repeating: 0, count: endpoints.count)
+        self.random = LoopOwnedCell(BalancerRandom(seed: seed))
+        self.inFlight = LoopOwnedBuffer(repeating: 0, count: endpoints.count)
     }
 
     public func pick(request: HTTPRequestHead, clientAddressHash: UInt64, excluding: Int?) -> Int? {
         self.sampler.refresh()
-        guard let first = self.sampler.draw(skipping: excluding, nil, random: &self.random) else {
+        guard let (first, drawn) = self.sampler.drawTwo(excluding: excluding, random: &self.random.value) else {
             return self.endpoints.fallback(excluding)
         }
-        guard let second = self.sampler.draw(skipping: excluding, first, random: &self.random) else {
-            return first
-        }
+        guard let second = drawn else { return first }
         // second wins if inFlight[second] / weight[second] < inFlight[first] / weight[first].
         let weights = self.endpoints.weights
         return self.inFlight[second] * weights[first] < self.inFlight[first] * weights[second] ? second : first

@@ -16,15 +16,15 @@ public final class MaglevBalancer: LoadBalancer {
     private let hasher: RequestKeyHasher
     private let tableSize: Int
     /// The endpoint of each slot (all -1 when no endpoint is in rotation).
-    private var table: [Int32]
+    private let table: LoopOwnedBuffer<Int32>
     private let offsets: [Int]
     private let skips: [Int]
     /// Scratch for building: each endpoint's next position in its permutation, and its turn credit.
-    private var positions: [Int]
-    private var credits: [Int]
-    private var inRotation = 0
-    private var generation: UInt64
-    private var random: BalancerRandom
+    private let positions: LoopOwnedBuffer<Int>
+    private let credits: LoopOwnedBuffer<Int>
+    /// Endpoints in the table, and the availability generation it was built for.
+    private let state: LoopOwnedCell<(inRotation: Int, generation: UInt64)>
+    private let random: LoopOwnedCell<BalancerRandom>
 
     /// - Parameters:
     ///   - endpoints: the cluster's endpoints.
@@ -36,32 +36,33 @@ public final class MaglevBalancer: LoadBalancer {
         self.endpoints = endpoints
         self.hasher = RequestKeyHasher(hashKey)
         self.tableSize = tableSize
-        self.table = [Int32](repeating: -1, count: tableSize)
+        self.table = LoopOwnedBuffer(repeating: -1, count: tableSize)
         self.offsets = endpoints.names.map { Int(Hash64.hash($0, seed: 0x6f66_6673_6574) % UInt64(tableSize)) }
         self.skips = endpoints.names.map { Int(Hash64.hash($0, seed: 0x736b_6970) % UInt64(tableSize - 1)) + 1 }
-        self.positions = [Int](repeating: 0, count: endpoints.count)
-        self.credits = [Int](repeating: 0, count: endpoints.count)
-        self.generation = endpoints.availability.generation
-        self.random = BalancerRandom(seed: seed)
+        self.positions = LoopOwnedBuffer(repeating: 0, count: endpoints.count)
+        self.credits = LoopOwnedBuffer(repeating: 0, count: endpoints.count)
+        self.state = LoopOwnedCell((0, endpoints.availability.generation))
+        self.random = LoopOwnedCell(BalancerRandom(seed: seed))
         self.build()
     }
 
     public func pick(request: HTTPRequestHead, clientAddressHash: UInt64, excluding: Int?) -> Int? {
-        let key = self.hasher.hash(request, clientAddressHash: clientAddressHash) ?? self.random.next()
+        let key = self.hasher.hash(request, clientAddressHash: clientAddressHash) ?? self.random.value.next()
         return self.pick(hash: key, excluding: excluding)
     }
 
     /// The endpoint for a key hash.
     public func pick(hash: UInt64, excluding: Int?) -> Int? {
         let generation = self.endpoints.availability.generation
-        if generation != self.generation {
-            self.generation = generation
+        if generation != self.state.value.generation {
+            self.state.value.generation = generation
             self.build()
         }
-        guard self.inRotation > 0 else { return nil }
+        let inRotation = self.state.value.inRotation
+        guard inRotation > 0 else { return nil }
         var slot = Int(hash % UInt64(self.tableSize))
         let owner = Int(self.table[slot])
-        guard owner == excluding && self.inRotation > 1 else { return owner }
+        guard owner == excluding && inRotation > 1 else { return owner }
         while true {
             slot = slot + 1 == self.tableSize ? 0 : slot + 1
             let next = Int(self.table[slot])
@@ -70,7 +71,7 @@ public final class MaglevBalancer: LoadBalancer {
     }
 
     /// The endpoint of each slot (-1: none in rotation), for tests.
-    var slots: [Int32] { self.table }
+    var slots: [Int32] { (0..<self.tableSize).map { self.table[$0] } }
 
     /// Fills the table with the endpoints in rotation.
     private func build() {
@@ -84,30 +85,28 @@ public final class MaglevBalancer: LoadBalancer {
             self.positions[index] = self.offsets[index]
             self.credits[index] = 0
         }
-        self.inRotation = inRotation
+        self.state.value.inRotation = inRotation
         let skips = self.skips
-        self.table.withUnsafeMutableBufferPointer { table in
-            for slot in 0..<size { table[slot] = -1 }
-            guard inRotation > 0 else { return }
-            var filled = 0
-            while true {
-                for index in 0..<endpoints.count where endpoints.isAvailable(index) {
-                    self.credits[index] += endpoints.weights[index]
-                    guard self.credits[index] >= maxWeight else { continue }
-                    self.credits[index] -= maxWeight
-                    let skip = skips[index]
-                    var slot = self.positions[index]
-                    while table[slot] >= 0 {
-                        slot += skip
-                        if slot >= size { slot -= size }
-                    }
-                    table[slot] = Int32(index)
+        for slot in 0..<size { self.table[slot] = -1 }
+        guard inRotation > 0 else { return }
+        var filled = 0
+        while true {
+            for index in 0..<endpoints.count where endpoints.isAvailable(index) {
+                self.credits[index] += endpoints.weights[index]
+                guard self.credits[index] >= maxWeight else { continue }
+                self.credits[index] -= maxWeight
+                let skip = skips[index]
+                var slot = self.positions[index]
+                while self.table[slot] >= 0 {
                     slot += skip
                     if slot >= size { slot -= size }
-                    self.positions[index] = slot
-                    filled += 1
-                    if filled == size { return }
                 }
+                self.table[slot] = Int32(index)
+                slot += skip
+                if slot >= size { slot -= size }
+                self.positions[index] = slot
+                filled += 1
+                if filled == size { return }
             }
         }
     }

@@ -3,8 +3,8 @@ import NIOHTTP1
 /// A random endpoint in rotation, with probability proportional to its weight.
 public final class RandomBalancer: LoadBalancer {
     private let endpoints: BalancerEndpoints
-    private var sampler: WeightedSampler
-    private var random: BalancerRandom
+    private let sampler: WeightedSampler
+    private let random: LoopOwnedCell<BalancerRandom>
 
     /// - Parameters:
     ///   - endpoints: the cluster's endpoints.
@@ -12,12 +12,12 @@ public final class RandomBalancer: LoadBalancer {
     public init(endpoints: BalancerEndpoints, seed: UInt64) {
         self.endpoints = endpoints
         self.sampler = WeightedSampler(endpoints: endpoints)
-        self.random = BalancerRandom(seed: seed)
+        self.random = LoopOwnedCell(BalancerRandom(seed: seed))
     }
 
     public func pick(request: HTTPRequestHead, clientAddressHash: UInt64, excluding: Int?) -> Int? {
         self.sampler.refresh()
-        if let chosen = self.sampler.draw(skipping: excluding, nil, random: &self.random) { return chosen }
+        if let chosen = self.sampler.draw(skipping: excluding, nil, random: &self.random.value) { return chosen }
         return self.endpoints.fallback(excluding)
     }
 }

@@ -16,7 +16,7 @@ public final class RingHashBalancer: LoadBalancer {
     private let points: [UInt64]
     /// The endpoint of each point.
     private let owners: [Int32]
-    private var random: BalancerRandom
+    private let random: LoopOwnedCell<BalancerRandom>
 
     /// - Parameters:
     ///   - endpoints: the cluster's endpoints.
@@ -27,7 +27,7 @@ public final class RingHashBalancer: LoadBalancer {
         precondition(virtualNodes >= 1, "virtual_nodes must be at least 1")
         self.endpoints = endpoints
         self.hasher = RequestKeyHasher(hashKey)
-        self.random = BalancerRandom(seed: seed)
+        self.random = LoopOwnedCell(BalancerRandom(seed: seed))
         var ring: [(position: UInt64, owner: Int32)] = []
         ring.reserveCapacity(endpoints.weights.reduce(0, +) * virtualNodes)
         for (index, name) in endpoints.names.enumerated() {
@@ -44,7 +44,7 @@ public final class RingHashBalancer: LoadBalancer {
     public var ringSize: Int { self.points.count }
 
     public func pick(request: HTTPRequestHead, clientAddressHash: UInt64, excluding: Int?) -> Int? {
-        let key = self.hasher.hash(request, clientAddressHash: clientAddressHash) ?? self.random.next()
+        let key = self.hasher.hash(request, clientAddressHash: clientAddressHash) ?? self.random.value.next()
         return self.pick(hash: key, excluding: excluding)
     }
 

@@ -9,7 +9,7 @@ import NIOHTTP1
 /// Endpoints out of rotation (or excluded) sit the pick out, their scores unchanged.
 public final class WeightedRoundRobinBalancer: LoadBalancer {
     private let endpoints: BalancerEndpoints
-    private var scores: [Int]
+    private let scores: LoopOwnedBuffer<Int>
 
     /// - Parameters:
     ///   - endpoints: the cluster's endpoints.
@@ -17,7 +17,7 @@ public final class WeightedRoundRobinBalancer: LoadBalancer {
     ///     endpoint.
     public init(endpoints: BalancerEndpoints, start: Int = 0) {
         self.endpoints = endpoints
-        self.scores = [Int](repeating: 0, count: endpoints.count)
+        self.scores = LoopOwnedBuffer(repeating: 0, count: endpoints.count)
         let total = endpoints.weights.reduce(0, +)
         if total > 0 {
             for _ in 0..<(start % total) { _ = self.choose(excluding: nil) }
@@ -36,20 +36,19 @@ public final class WeightedRoundRobinBalancer: LoadBalancer {
         var best = -1
         var bestScore = Int.min
         var total = 0
-        self.scores.withUnsafeMutableBufferPointer { scores in
-            for index in 0..<weights.count where endpoints.isEligible(index, excluding: excluding) {
-                let weight = weights[index]
-                let score = scores[index] + weight
-                scores[index] = score
-                total += weight
-                if score > bestScore {
-                    best = index
-                    bestScore = score
-                }
+        for index in 0..<weights.count where endpoints.isEligible(index, excluding: excluding) {
+            let weight = weights[index]
+            let score = self.scores[index] + weight
+            self.scores[index] = score
+            total += weight
+            if score > bestScore {
+                best = index
+                bestScore = score
             }
-            if best >= 0 { scores[best] -= total }
         }
-        return best >= 0 ? best : nil
+        guard best >= 0 else { return nil }
+        self.scores[best] -= total
+        return best
     }
 }
 
