@@ -5,9 +5,8 @@ import Testing
 extension EndToEnd {
     /// Load-balancing policies as real upstreams see them, and the pick counter on /metrics.
     @Suite struct LoadBalancing {
-        /// Requests of the weighted run: 40,000 took 17–21 s in a debug build on the shared 2-core machine, over the
-        /// ~20 s budget; half of that keeps the run near 10 s (smooth weighted round robin is exact anyway).
-        static let weightedRequests = 20_000
+        /// Requests of the weighted run, as the resilience issue asks (about 16 s in a debug build on 2 cores).
+        static let weightedRequests = 40_000
 
         /// A listener sending everything to cluster `pair` made of `endpoints` (YAML list items, unindented).
         static func yaml(cluster: String, endpoints: [String]) -> String {
@@ -61,7 +60,7 @@ extension EndToEnd {
             }
         }
 
-        @Test("weighted_round_robin sends 1:3 of 20,000 requests to endpoints weighted 1:3, as picks_total counts")
+        @Test("weighted_round_robin sends 1:3 of 40,000 requests to endpoints weighted 1:3, as picks_total counts")
         func weightedRoundRobin() async throws {
             try await withUpstream(name: "light") { light in
                 try await withUpstream(name: "heavy") { heavy in
@@ -76,9 +75,7 @@ extension EndToEnd {
                     try await withPeriscope(yaml, environment: ["PERISCOPE_THREADS": "2"]) { gateway in
                         let port = try await gateway.port()
                         let total = Self.weightedRequests
-                        let started = ContinuousClock.now
                         _ = try await Self.send(count: total, connections: 8, port: port, decode: false)
-                        print("LoadBalancing: \(total) requests in \(ContinuousClock.now - started)")
                         let heavyCount = heavy.requestCount
                         let lightCount = light.requestCount
                         #expect(heavyCount + lightCount == total)
