@@ -2,7 +2,7 @@
 enum ClusterDecoder {
     static let keys = [
         "name", "load_balancer", "hash_key", "virtual_nodes", "maglev_table_size", "ewma_decay", "connect_timeout",
-        "endpoints", "pool", "health_check", "outlier_detection",
+        "endpoints", "pool", "health_check", "outlier_detection", "circuit_breaker",
     ]
     static let endpointKeys = ["address", "weight"]
     static let poolKeys = [
@@ -34,6 +34,9 @@ enum ClusterDecoder {
         LoadBalancerDecoder.decode(mapping, into: &cluster)
         if let check = mapping["health_check"]?.mapping(keys: HealthDecoder.healthCheckKeys) {
             cluster.healthCheck = HealthDecoder.healthCheck(check)
+        }
+        if let breaker = mapping["circuit_breaker"]?.mapping(keys: HealthDecoder.circuitBreakerKeys) {
+            cluster.circuitBreaker = HealthDecoder.circuitBreaker(breaker)
         }
         if let outlier = mapping["outlier_detection"] {
             // `outlier_detection: {}` (or an empty key) turns it on with the defaults.

@@ -217,6 +217,8 @@ public struct ClusterConfig: Sendable, Equatable {
     public var healthCheck: HealthCheckConfig?
     /// Passive outlier detection. Key `outlier_detection`, default none.
     public var outlierDetection: OutlierDetectionConfig?
+    /// Circuit breaking. Key `circuit_breaker`, default none.
+    public var circuitBreaker: CircuitBreakerConfig?
 
     /// The default of ``virtualNodes``.
     public static let defaultVirtualNodes = 100
@@ -234,8 +236,10 @@ public struct ClusterConfig: Sendable, Equatable {
         connectTimeout: Duration = .seconds(2),
         pool: PoolConfig = .init(),
         healthCheck: HealthCheckConfig? = nil,
-        outlierDetection: OutlierDetectionConfig? = nil
+        outlierDetection: OutlierDetectionConfig? = nil,
+        circuitBreaker: CircuitBreakerConfig? = nil
     ) {
+        self.circuitBreaker = circuitBreaker
         self.healthCheck = healthCheck
         self.outlierDetection = outlierDetection
         self.name = name

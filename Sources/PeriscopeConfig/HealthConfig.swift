@@ -82,3 +82,51 @@ public struct OutlierDetectionConfig: Sendable, Equatable {
         self.maxEjectionPercent = maxEjectionPercent
     }
 }
+
+/// Circuit breaking for a cluster (the cluster's `circuit_breaker` key): a cap on its requests in flight, and a
+/// breaker that stops sending to it while too many of its requests fail.
+public struct CircuitBreakerConfig: Sendable, Equatable {
+    /// Most requests in flight to the cluster at once, over every event loop; more get an immediate 503 with
+    /// `x-periscope-rejected: max_requests`. Key `max_requests`, default none (no cap).
+    public var maxRequests: Int?
+    /// The failure-rate breaker. Key `failure_rate`, default none.
+    public var failureRate: FailureRateBreakerConfig?
+
+    public init(maxRequests: Int? = nil, failureRate: FailureRateBreakerConfig? = nil) {
+        self.maxRequests = maxRequests
+        self.failureRate = failureRate
+    }
+}
+
+/// A closed → open → half-open breaker on a cluster's failure ratio (the `circuit_breaker.failure_rate` key).
+///
+/// Closed, it counts the outcomes of the last `window`; once at least `min_requests` ended there and the share that
+/// failed (5xx, connect failures, resets, timeouts) reaches `threshold`, it opens: every request gets an immediate 503
+/// (`x-periscope-rejected: circuit_open`) for `open_duration`. Then it half-opens: `half_open_requests` requests go
+/// through; if all succeed it closes, and the first failure opens it again.
+public struct FailureRateBreakerConfig: Sendable, Equatable {
+    /// Failure share that opens the breaker, in (0, 1]. Key `threshold` (`50%`), default 50 %.
+    public var threshold: Double
+    /// Fewest outcomes in the window before the ratio counts. Key `min_requests`, default 20.
+    public var minRequests: Int
+    /// The rolling window the ratio is taken over. Key `window`, default 10s.
+    public var window: Duration
+    /// How long the breaker stays open. Key `open_duration`, default 30s.
+    public var openDuration: Duration
+    /// Requests let through while half-open (and successes needed to close). Key `half_open_requests`, default 3.
+    public var halfOpenRequests: Int
+
+    public init(
+        threshold: Double = 0.5,
+        minRequests: Int = 20,
+        window: Duration = .seconds(10),
+        openDuration: Duration = .seconds(30),
+        halfOpenRequests: Int = 3
+    ) {
+        self.threshold = threshold
+        self.minRequests = minRequests
+        self.window = window
+        self.openDuration = openDuration
+        self.halfOpenRequests = halfOpenRequests
+    }
+}

@@ -9,6 +9,34 @@ enum HealthDecoder {
         "max_ejection_percent",
     ]
 
+    static let circuitBreakerKeys = ["max_requests", "failure_rate"]
+    static let failureRateKeys = ["threshold", "min_requests", "window", "open_duration", "half_open_requests"]
+
+    static func circuitBreaker(_ mapping: MappingReader) -> CircuitBreakerConfig {
+        var breaker = CircuitBreakerConfig()
+        breaker.maxRequests = mapping["max_requests"]?.int(minimum: 1)
+        if let node = mapping["failure_rate"] {
+            if node.isNull {
+                breaker.failureRate = FailureRateBreakerConfig()
+            } else if let settings = node.mapping(keys: Self.failureRateKeys) {
+                var rate = FailureRateBreakerConfig()
+                if let threshold = settings["threshold"] {
+                    if let text = threshold.scalar(expected: "a ratio such as 50%"), text == "100%" || text == "1" {
+                        rate.threshold = 1
+                    } else if let value = RouteSLODecoder.fraction(threshold, allowZero: false) {
+                        rate.threshold = value
+                    }
+                }
+                if let value = settings["min_requests"]?.int(minimum: 1) { rate.minRequests = value }
+                if let value = settings["window"]?.duration() { rate.window = value }
+                if let value = settings["open_duration"]?.duration() { rate.openDuration = value }
+                if let value = settings["half_open_requests"]?.int(minimum: 1) { rate.halfOpenRequests = value }
+                breaker.failureRate = rate
+            }
+        }
+        return breaker
+    }
+
     static func healthCheck(_ mapping: MappingReader) -> HealthCheckConfig? {
         var check = HealthCheckConfig(path: "/")
         guard let path = mapping.required("path")?.nonEmptyString() else { return nil }

@@ -30,6 +30,9 @@ extension TelemetryConfig {
         "periscope_upstream_health_checks_total",
         "periscope_upstream_health_transitions_total",
         "periscope_upstream_ejections_total",
+        "periscope_upstream_rejections_total",
+        "periscope_upstream_breaker_transitions_total",
+        "periscope_upstream_breakers_open",
     ]
 
     /// The histogram families among ``knownFamilies``: the only ones that take `buckets`.

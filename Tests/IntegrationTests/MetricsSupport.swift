@@ -177,6 +177,7 @@ enum MetricsTraffic {
             endpoints: [127.0.0.1:\(upstreamPort)]
             health_check: { path: /health, interval: 1s }
             outlier_detection: {}
+            circuit_breaker: { max_requests: 1000, failure_rate: { min_requests: 1000 } }
         rules:
           files: [rules.yml]
           evaluation_interval: 1s

@@ -110,3 +110,32 @@ struct HealthConfigTests {
         #expect(errors.first?.hint?.contains("users") == true)
     }
 }
+
+extension HealthConfigTests {
+    @Test func circuitBreakerKeys() throws {
+        let cluster = try Self.cluster(
+            """
+            circuit_breaker:
+              max_requests: 100
+              failure_rate:
+                threshold: 100%
+                min_requests: 5
+                window: 30s
+                open_duration: 5s
+                half_open_requests: 1
+            """)
+        #expect(
+            cluster.circuitBreaker
+                == CircuitBreakerConfig(
+                    maxRequests: 100,
+                    failureRate: FailureRateBreakerConfig(
+                        threshold: 1, minRequests: 5, window: .seconds(30), openDuration: .seconds(5),
+                        halfOpenRequests: 1)))
+        #expect(try Self.cluster("circuit_breaker: {failure_rate: {}}").circuitBreaker?.failureRate == .init())
+        let errors = Fixture.errors(Self.document("circuit_breaker: {max_requests: 0, failure_rate: {threshold: 0}}"))
+        #expect(
+            errors.map(\.keyPath) == [
+                "clusters[0].circuit_breaker.max_requests", "clusters[0].circuit_breaker.failure_rate.threshold",
+            ], "\(errors)")
+    }
+}

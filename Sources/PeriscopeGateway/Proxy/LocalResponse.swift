@@ -67,6 +67,18 @@ struct LocalResponse {
         message: "too many requests wait for an upstream connection",
         extraHeaders: [("x-periscope-rejected", "pool_exhausted")]
     )
+    static let maxRequests = Self(
+        status: .serviceUnavailable,
+        code: "upstream_overloaded",
+        message: "the cluster has its most requests in flight",
+        extraHeaders: [("x-periscope-rejected", "max_requests")]
+    )
+    static let circuitOpen = Self(
+        status: .serviceUnavailable,
+        code: "circuit_open",
+        message: "the cluster's circuit breaker is open: too many of its requests failed",
+        extraHeaders: [("x-periscope-rejected", "circuit_open")]
+    )
     static let noEndpoint = Self(
         status: .serviceUnavailable, code: "no_endpoint", message: "the cluster has no endpoint to send to")
 
@@ -75,11 +87,18 @@ struct LocalResponse {
         "no_route", "method_not_allowed", "bad_request", "request_header_fields_too_large", "uri_too_long",
         "payload_too_large", "request_header_timeout", "expectation_failed", "unsupported_transfer_coding",
         "upstream_connect_failed", "upstream_connect_timeout", "upstream_reset", "upstream_protocol_error",
-        "upstream_timeout", "upstream_overloaded", "no_endpoint",
+        "upstream_timeout", "upstream_overloaded", "no_endpoint", "circuit_open",
     ]
 
     /// Position of `code` in ``codes``.
     var reasonIndex: Int { Self.codes.firstIndex(of: self.code) ?? Self.codes.count }
+
+    static func rejected(_ rejection: LoopAdmission.Rejection) -> Self {
+        switch rejection {
+        case .maxRequests: .maxRequests
+        case .circuitOpen: .circuitOpen
+        }
+    }
 
     static func forUpstream(_ error: UpstreamError) -> Self {
         switch error {

@@ -400,9 +400,24 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.bodyLimit = route.maxBodyBytes
         self.expectsContinue = facts.expectsContinue && hasBody
         let cluster = route.cluster
+        if let rejection = self.loop.admission.admit(cluster: cluster, now: self.lastActivity) {
+            if let tracing = self.loop.tracing, self.trace != nil {
+                let now = WallClock.nowUnixNano()
+                switch rejection {
+                case .circuitOpen:
+                    _ = self.trace!.server.addEvent(.circuitOpen, timeUnixNano: now)
+                case .maxRequests:
+                    let policy = tracing.shared.rejectionPolicyIDs[
+                        LoopAdmission.Rejection.allCases.firstIndex(of: rejection)!]
+                    _ = self.trace!.server.addEvent(.rejected, timeUnixNano: now, payload: policy.rawValue)
+                }
+            }
+            return self.respondLocally(.rejected(rejection), close: hasBody)
+        }
         let balancer = self.loop.balancers[cluster.index]
         guard let picked = balancer.pick(request: head, clientAddressHash: self.clientAddressHash, excluding: nil)
         else {
+            self.loop.admission.finish(cluster: cluster.index, outcome: nil, now: self.lastActivity)
             return self.respondLocally(.noEndpoint, close: hasBody)
         }
         balancer.requestStarted(endpoint: picked)
@@ -660,6 +675,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             latencyNanos: max(0, (end - self.pickedAt).nanoseconds),
             failed: failed
         )
+        self.loop.admission.finish(cluster: cluster, outcome: outcome, now: end)
         if let outcome {
             self.loop.health.record(outcome, cluster: self.loop.runtime.clusters[cluster], endpoint: endpoint)
         }

@@ -45,6 +45,7 @@ public final class Gateway: Sendable {
         self.logger = logger
         let healthBoard = EndpointHealthBoard(runtime: runtime, metrics: metrics.health)
         self.healthBoard = healthBoard
+        let requestCounters = ClusterRequestCounters(clusterCount: runtime.clusters.count)
         var contexts: [ObjectIdentifier: NIOLoopBound<LoopContext>] = [:]
         var loops: [any EventLoop] = []
         for (index, loop) in group.makeIterator().enumerated() {
@@ -58,6 +59,7 @@ public final class Gateway: Sendable {
                     tracing: tracing,
                     accessLog: accessLog,
                     healthBoard: healthBoard,
+                    requestCounters: requestCounters,
                     logger: logger
                 )
                 context.start()

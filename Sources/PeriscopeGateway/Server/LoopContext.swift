@@ -20,6 +20,8 @@ final class LoopContext {
     let balancers: [any LoadBalancer]
     /// Health checks' verdicts and this loop's outlier detection, applied to `availability`.
     let health: LoopHealth
+    /// Circuit breaking: this loop's failure-rate breakers and the clusters' requests in flight.
+    let admission: LoopAdmission
     /// Span recording, when tracing is on.
     let tracing: LoopTracing?
     /// The access log, when it is on.
@@ -37,6 +39,7 @@ final class LoopContext {
         tracing: GatewayTracing?,
         accessLog: AccessLogWriter?,
         healthBoard: EndpointHealthBoard,
+        requestCounters: ClusterRequestCounters,
         logger: Logger
     ) {
         self.accessLog = accessLog
@@ -64,6 +67,13 @@ final class LoopContext {
         self.pools = pools
         let availability = EndpointAvailability(count: pools.count)
         self.availability = availability
+        self.admission = LoopAdmission(
+            runtime: runtime,
+            counters: requestCounters,
+            metrics: healthBoard.metrics,
+            shard: metrics.shard,
+            logger: logger
+        )
         self.health = LoopHealth(
             eventLoop: eventLoop,
             runtime: runtime,

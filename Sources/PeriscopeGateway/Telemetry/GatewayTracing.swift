@@ -23,6 +23,8 @@ public final class GatewayTracing: Sendable {
     let localErrorIDs: [SpanStringID]
     /// `error.type` of upstream 5xx answers: "500" … "599".
     let statusErrorIDs: [SpanStringID]
+    /// Interned ``LoopAdmission/Rejection`` names, for the `rejected` span event's `periscope.policy`.
+    let rejectionPolicyIDs: [SpanStringID]
 
     /// - Parameters:
     ///   - sampler: the head sampler (from the config, or the `OTEL_TRACES_SAMPLER` variables).
@@ -61,6 +63,7 @@ public final class GatewayTracing: Sendable {
         self.listenerPorts = runtime.listeners.map { UInt16(clamping: $0.address.port) }
         self.localErrorIDs = LocalResponse.codes.map { strings.intern($0) }
         self.statusErrorIDs = (500...599).map { strings.intern(String($0)) }
+        self.rejectionPolicyIDs = LoopAdmission.Rejection.allCases.map { strings.intern($0.rawValue) }
     }
 
     /// Whether a finished request's spans are exported: sampled at the head, or kept by the tail rules.

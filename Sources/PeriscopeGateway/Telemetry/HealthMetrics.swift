@@ -17,6 +17,13 @@ struct HealthMetrics: Sendable {
     let ejections: [[CounterHandle]]
     /// `periscope_upstream_endpoint_healthy` by global endpoint index.
     let healthy: [GaugeHandle]
+    /// By cluster index: `periscope_upstream_rejections_total` per ``LoopAdmission/Rejection``.
+    let rejections: [[CounterHandle]]
+    /// By cluster index: `periscope_upstream_breaker_transitions_total` per ``FailureRateBreaker/State`` (empty without
+    /// a failure-rate breaker).
+    let breakerTransitions: [[CounterHandle]]
+    /// By cluster index: `periscope_upstream_breakers_open` (empty without a failure-rate breaker).
+    let breakersOpen: [GaugeHandle?]
 
     init(configured: ConfiguredRegistry, runtime: GatewayRuntime, endpointHealthy: GaugeFamily) {
         let checks = configured.counter(
@@ -35,6 +42,33 @@ struct HealthMetrics: Sendable {
             help: "Endpoints ejected by outlier detection, by reason (consecutive_5xx, consecutive_gateway_errors).",
             labelNames: ["cluster", "endpoint", "reason"]
         )
+        let rejections = configured.counter(
+            name: "periscope_upstream_rejections_total",
+            help: "Requests refused with an immediate 503 before reaching the cluster, by reason (max_requests, "
+                + "circuit_open).",
+            labelNames: ["cluster", "reason"]
+        )
+        let breakerTransitions = configured.counter(
+            name: "periscope_upstream_breaker_transitions_total",
+            help: "Failure-rate circuit breaker state changes, by the state entered (open, half_open, closed); "
+                + "each event loop has its own breaker.",
+            labelNames: ["cluster", "to"]
+        )
+        let breakersOpen = configured.gauge(
+            name: "periscope_upstream_breakers_open",
+            help: "Event loops whose failure-rate circuit breaker for the cluster is open or half-open.",
+            labelNames: ["cluster"]
+        )
+        self.rejections = runtime.clusters.map { cluster in
+            LoopAdmission.Rejection.allCases.map { rejections.bind([cluster.name, $0.rawValue]) }
+        }
+        self.breakerTransitions = runtime.clusters.map { cluster in
+            cluster.circuitBreaker?.failureRate == nil
+                ? [] : FailureRateBreaker.State.allCases.map { breakerTransitions.bind([cluster.name, $0.rawValue]) }
+        }
+        self.breakersOpen = runtime.clusters.map { cluster in
+            cluster.circuitBreaker?.failureRate == nil ? nil : breakersOpen.bind([cluster.name])
+        }
         var checkHandles: [[CounterHandle]] = []
         var transitionHandles: [[CounterHandle]] = []
         var ejectionHandles: [[CounterHandle]] = []

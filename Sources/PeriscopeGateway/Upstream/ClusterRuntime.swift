@@ -46,10 +46,13 @@ public final class ClusterRuntime: Sendable {
     let healthCheck: HealthCheckConfig?
     /// Passive outlier detection, when configured.
     let outlierDetection: OutlierDetectionConfig?
+    /// Circuit breaking, when configured.
+    let circuitBreaker: CircuitBreakerConfig?
 
     init(index: Int, config: ClusterConfig, endpoints: [EndpointRuntime]) {
         self.healthCheck = config.healthCheck
         self.outlierDetection = config.outlierDetection
+        self.circuitBreaker = config.circuitBreaker
         self.name = config.name
         self.index = index
         self.endpoints = endpoints

@@ -1,0 +1,103 @@
+import Foundation
+import NIOHTTP1
+import Testing
+
+extension EndToEnd {
+    /// Circuit breaking against a real upstream: the failure-rate breaker's schedule and the in-flight cap.
+    @Suite(.timeLimit(.minutes(2))) struct CircuitBreaking {
+        @Test("the failure-rate breaker opens at the threshold, rejects for open_duration, half-opens and closes")
+        func failureRateBreaker() async throws {
+            try await withUpstream(.respond(status: 500, body: "broken")) { upstream in
+                let settings = """
+                    circuit_breaker:
+                      failure_rate:
+                        threshold: 50%
+                        min_requests: 4
+                        window: 10s
+                        open_duration: 1s
+                        half_open_requests: 2
+                    """
+                try await withPeriscope(EndToEnd.HealthChecking.yaml(settings: settings, ports: [upstream.port])) {
+                    gateway in
+                    let client = try await HTTPTestClient.connect(port: try await gateway.port())
+                    defer { client.close() }
+                    for index in 0..<4 { #expect(try await client.request(.GET, "/fail/\(index)").status == 500) }
+                    let opened = ContinuousClock.now
+                    let rejected = try await client.request(.GET, "/while-open")
+                    #expect(rejected.status == 503)
+                    #expect(rejected.header("x-periscope-rejected") == "circuit_open")
+                    #expect(upstream.requestCount == 4, "a request reached the upstream while the breaker was open")
+
+                    upstream.setBehavior(.respond(status: 200, body: "ok"))
+                    var firstThrough: ContinuousClock.Instant?
+                    try await waitUntil("the breaker to half-open", timeout: .seconds(5), interval: .milliseconds(50)) {
+                        let response = try await client.request(.GET, "/probe")
+                        if response.status == 200 { firstThrough = .now }
+                        return response.status == 200
+                    }
+                    let openFor = try #require(firstThrough) - opened
+                    #expect(openFor >= .seconds(1), "let a request through after \(openFor), before open_duration")
+                    // The second probe closes it; traffic flows again.
+                    for index in 0..<5 { #expect(try await client.request(.GET, "/ok/\(index)").status == 200) }
+
+                    let exposition = try await gateway.scrapeText().exposition
+                    let transitions = exposition.sum("periscope_upstream_breaker_transitions_total", by: ["to"])
+                    #expect(transitions == ["open": 1, "half_open": 1, "closed": 1])
+                    let rejections = exposition.sum("periscope_upstream_rejections_total", by: ["reason"])
+                    #expect((rejections["circuit_open"] ?? 0) >= 1)
+                    #expect(rejections["max_requests"] == 0)
+                    #expect(exposition.sum("periscope_upstream_breakers_open", by: []) == ["": 0])
+                }
+            }
+        }
+
+        @Test("max_requests: of 6 concurrent requests with a cap of 2, exactly 4 get 503 max_requests")
+        func maxRequestsRejectsTheExcess() async throws {
+            try await withUpstream(.delay(.seconds(1), then: .echo)) { upstream in
+                let settings = "circuit_breaker: {max_requests: 2}"
+                try await withPeriscope(
+                    EndToEnd.HealthChecking.yaml(settings: settings, ports: [upstream.port]),
+                    environment: ["PERISCOPE_THREADS": "2"]
+                ) { gateway in
+                    let port = try await gateway.port()
+                    // Two slow requests take both slots...
+                    let slow = try await withThrowingTaskGroup(of: Int.self) { group in
+                        for index in 0..<2 {
+                            group.addTask {
+                                let client = try await HTTPTestClient.connect(port: port)
+                                defer { client.close() }
+                                return try await client.request(.GET, "/slow/\(index)").status
+                            }
+                        }
+                        try await waitUntil("both slow requests at the upstream", timeout: .seconds(5)) {
+                            upstream.requestCount == 2
+                        }
+                        // ...so four more, on other connections (and loops), are refused at once.
+                        var refused = 0
+                        for index in 0..<4 {
+                            let client = try await HTTPTestClient.connect(port: port)
+                            defer { client.close() }
+                            let response = try await client.request(.GET, "/extra/\(index)")
+                            if response.status == 503 && response.header("x-periscope-rejected") == "max_requests" {
+                                refused += 1
+                            }
+                        }
+                        #expect(refused == 4)
+                        var statuses: [Int] = []
+                        for try await status in group { statuses.append(status) }
+                        return statuses
+                    }
+                    #expect(slow == [200, 200])
+                    #expect(upstream.requestCount == 2)
+                    // The slots are free again.
+                    let client = try await HTTPTestClient.connect(port: port)
+                    defer { client.close() }
+                    #expect(try await client.request(.GET, "/after").status == 200)
+                    let rejections = try await gateway.scrapeText().exposition.sum(
+                        "periscope_upstream_rejections_total", by: ["reason"])
+                    #expect(rejections["max_requests"] == 4)
+                }
+            }
+        }
+    }
+}
