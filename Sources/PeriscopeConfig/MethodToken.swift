@@ -11,7 +11,7 @@ enum MethodToken {
         return method.uppercased()
     }
 
-    private static func isTokenCharacter(_ scalar: Unicode.Scalar) -> Bool {
+    static func isTokenCharacter(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
         case "a"..."z", "A"..."Z", "0"..."9":
             return true
@@ -20,5 +20,19 @@ enum MethodToken {
         default:
             return false
         }
+    }
+}
+
+/// Checks header names the config sets.
+enum HeaderName {
+    /// Validates `name` as an HTTP field name (an RFC 9110 token) and returns it lower-cased.
+    static func validate(_ name: String) throws(ValueProblem) -> String {
+        guard !name.isEmpty, name.unicodeScalars.allSatisfy(MethodToken.isTokenCharacter) else {
+            throw ValueProblem(
+                "'\(name)' is not a valid header name",
+                hint: "header names are tokens such as X-Request-Timeout-Ms, without spaces or ':'"
+            )
+        }
+        return name.lowercased()
     }
 }

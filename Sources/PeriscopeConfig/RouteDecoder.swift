@@ -1,6 +1,8 @@
 /// Reads one `listeners[].routes[]` entry and its `match`.
 enum RouteDecoder {
-    static let keys = ["name", "match", "cluster", "timeout", "idle_timeout", "max_body_bytes", "slo"]
+    static let keys = [
+        "name", "match", "cluster", "timeout", "idle_timeout", "max_body_bytes", "slo", "deadline_header",
+    ]
     static let matchKeys = ["host", "path", "prefix", "methods"]
 
     /// Decodes a route; on errors the result holds placeholders (and the errors are reported).
@@ -22,6 +24,13 @@ enum RouteDecoder {
         }
         route.maxBodyBytes = mapping["max_body_bytes"]?.byteSize(minimum: 1)
         route.slo = mapping["slo"].flatMap(RouteSLODecoder.decode)
+        if let node = mapping["deadline_header"], let name = node.nonEmptyString() {
+            do {
+                route.deadlineHeader = try HeaderName.validate(name)
+            } catch {
+                node.error(error)
+            }
+        }
         return route
     }
 

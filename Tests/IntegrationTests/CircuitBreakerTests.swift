@@ -3,7 +3,7 @@ import NIOHTTP1
 import Testing
 
 extension EndToEnd {
-    /// Circuit breaking against a real upstream: the failure-rate breaker's schedule and the in-flight cap.
+    /// Circuit breaking and deadline propagation against a real upstream.
     @Suite(.timeLimit(.minutes(2))) struct CircuitBreaking {
         @Test("the failure-rate breaker opens at the threshold, rejects for open_duration, half-opens and closes")
         func failureRateBreaker() async throws {
@@ -96,6 +96,38 @@ extension EndToEnd {
                     let rejections = try await gateway.scrapeText().exposition.sum(
                         "periscope_upstream_rejections_total", by: ["reason"])
                     #expect(rejections["max_requests"] == 4)
+                }
+            }
+        }
+
+        @Test("deadline_header: the upstream learns the route timeout, or the client's smaller deadline")
+        func deadlineHeader() async throws {
+            try await withUpstream { upstream in
+                let yaml = """
+                    listeners:
+                      - name: public
+                        address: 127.0.0.1:0
+                        routes:
+                          - name: all
+                            match: { prefix: / }
+                            cluster: up
+                            timeout: 3s
+                            deadline_header: X-Request-Timeout-Ms
+                    clusters:
+                      - name: up
+                        endpoints: [127.0.0.1:\(upstream.port)]
+                    """
+                try await withPeriscope(yaml) { gateway in
+                    let client = try await HTTPTestClient.connect(port: try await gateway.port())
+                    defer { client.close() }
+                    #expect(try await client.request(.GET, "/a").status == 200)
+                    #expect(
+                        try await client.request(.GET, "/b", headers: [("X-Request-Timeout-Ms", "1200")]).status == 200)
+                    #expect(
+                        try await client.request(.GET, "/c", headers: [("X-Request-Timeout-Ms", "60000")]).status == 200
+                    )
+                    let seen = upstream.requests.map { $0.values("x-request-timeout-ms") }
+                    #expect(seen == [["3000"], ["1200"], ["3000"]])
                 }
             }
         }

@@ -77,3 +77,31 @@ struct RouteSLOConfigTests {
         #expect(errors.first?.hint?.contains("0.1s, 0.3s, 1s") == true, "\(errors)")
     }
 }
+
+/// A route's `deadline_header`.
+@Suite("Route deadline header")
+struct RouteDeadlineHeaderTests {
+    static func document(_ value: String) -> String {
+        """
+        listeners:
+          - name: public
+            routes:
+              - name: all
+                match: {prefix: /}
+                cluster: users
+                deadline_header: \(value)
+
+        """ + Fixture.usersCluster
+    }
+
+    @Test func aTokenIsKeptLowerCased() throws {
+        let config = try ConfigLoader.parse(yaml: Self.document("X-Request-Timeout-Ms"), file: "t.yaml")
+        #expect(config.listeners[0].routes[0].deadlineHeader == "x-request-timeout-ms")
+    }
+
+    @Test func aNameThatIsNoTokenIsAnError() {
+        let errors = Fixture.errors(Self.document("'bad header:'"))
+        #expect(errors.map(\.keyPath) == ["listeners[0].routes[0].deadline_header"], "\(errors)")
+        #expect(errors.first?.message.contains("not a valid header name") == true)
+    }
+}

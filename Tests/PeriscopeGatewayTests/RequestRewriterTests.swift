@@ -37,6 +37,27 @@ import Testing
         return text.split(separator: "\r\n", omittingEmptySubsequences: true).map(String.init)
     }
 
+    @Test(
+        "the deadline header carries the route timeout, or the client's smaller value, once",
+        arguments: [(nil, "15000"), ("2500", "2500"), ("99999", "15000"), ("soon", "15000"), ("-1", "15000")])
+    func deadlineHeader(sent: String?, expected: String) {
+        var headers = HTTPHeaders([("Host", "example.com")])
+        if let sent { headers.add(name: "X-Request-Timeout-Ms", value: sent) }
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/x", headers: headers)
+        var buffer = ByteBuffer()
+        RequestRewriter.writeUpstreamHead(
+            head,
+            facts: RequestRewriter.facts(of: head),
+            clientAddress: nil,
+            deadline: ("x-request-timeout-ms", 15_000),
+            into: &buffer
+        )
+        let lines = String(buffer: buffer).split(separator: "\r\n").map(String.init)
+        #expect(
+            lines.filter { $0.lowercased().hasPrefix("x-request-timeout-ms:") } == ["x-request-timeout-ms: \(expected)"]
+        )
+    }
+
     @Test func reframesBodies() {
         let chunked = HTTPRequestHead(
             version: .http1_1,

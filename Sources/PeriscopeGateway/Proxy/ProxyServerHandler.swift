@@ -437,6 +437,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             facts: facts,
             clientAddress: self.clientAddress,
             trace: propagation,
+            deadline: route.deadlineHeader.map { ($0, route.timeout.nanoseconds / 1_000_000) },
             into: &request
         )
         self.pendingRequest = request

@@ -60,6 +60,7 @@ struct RequestRewriter {
         facts: Facts,
         clientAddress: String?,
         trace: (propagation: TracePropagation, context: SpanContext)? = nil,
+        deadline: (header: String, milliseconds: Int64)? = nil,
         into buffer: inout ByteBuffer
     ) {
         buffer.writeString(head.method.rawValue)
@@ -80,6 +81,8 @@ struct RequestRewriter {
             }
             // The gateway's own span replaces the caller's context in the propagation headers.
             if trace != nil && Self.isPropagationHeader(name) { continue }
+            // The deadline header is written below, with the smaller of the client's value and the route's.
+            if let deadline, name.equalsIgnoringCase(deadline.header) { continue }
             buffer.writeString(name)
             buffer.writeStaticString(": ")
             buffer.writeString(value)
@@ -113,6 +116,16 @@ struct RequestRewriter {
                 buffer.writeString(value)
                 buffer.writeStaticString("\r\n")
             }
+        }
+        if let deadline {
+            var milliseconds = deadline.milliseconds
+            if let sent = head.headers.first(name: deadline.header).flatMap({ Int64($0) }), sent >= 0 {
+                milliseconds = min(milliseconds, sent)
+            }
+            buffer.writeString(deadline.header)
+            buffer.writeStaticString(": ")
+            buffer.writeString(String(milliseconds))
+            buffer.writeStaticString("\r\n")
         }
         buffer.writeStaticString("x-forwarded-proto: http\r\n")
         if let host = facts.host {

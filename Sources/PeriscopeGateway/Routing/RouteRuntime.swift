@@ -17,6 +17,8 @@ public final class RouteRuntime: Sendable {
     let timeout: TimeAmount
     /// Longest gap with no bytes moving while bodies stream.
     let idleTimeout: TimeAmount
+    /// The header that carries the remaining deadline upstream (lower-case), if configured.
+    let deadlineHeader: String?
     /// Body limit for this route (route override or the listener's); `nil` is unlimited.
     let maxBodyBytes: Int64?
     /// The route's match as OpenTelemetry's `http.route` wants it: the path template (`/api/users/{id}`) or the
@@ -31,6 +33,7 @@ public final class RouteRuntime: Sendable {
         self.methodSet = config.match.methods.map { HTTPMethod(rawValue: $0) }
         self.timeout = TimeAmount(config.timeout)
         self.idleTimeout = TimeAmount(config.idleTimeout)
+        self.deadlineHeader = config.deadlineHeader
         self.maxBodyBytes = config.maxBodyBytes ?? listenerLimits.maxBodyBytes
         self.template = config.match.path ?? config.match.prefix ?? "/"
     }
