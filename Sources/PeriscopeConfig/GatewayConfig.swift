@@ -146,6 +146,8 @@ public struct RouteConfig: Sendable, Equatable {
     public var maxBodyBytes: Int64?
     /// The route's service-level objectives, exposed as metrics for the SLO rules. Key `slo`, default none.
     public var slo: RouteSLOConfig?
+    /// The retry policy. Key `retry`, default none (no retries).
+    public var retry: RetryConfig?
     /// A request header the upstream receives with the milliseconds left of the route's `timeout` (the smaller of
     /// that and the value the client sent in the same header). Key `deadline_header`, default none.
     public var deadlineHeader: String?

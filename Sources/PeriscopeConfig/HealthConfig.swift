@@ -91,10 +91,17 @@ public struct CircuitBreakerConfig: Sendable, Equatable {
     public var maxRequests: Int?
     /// The failure-rate breaker. Key `failure_rate`, default none.
     public var failureRate: FailureRateBreakerConfig?
+    /// The budget of retries routes to this cluster may make. Key `retry_budget`, default 20 % / 3.
+    public var retryBudget: RetryBudgetConfig
 
-    public init(maxRequests: Int? = nil, failureRate: FailureRateBreakerConfig? = nil) {
+    public init(
+        maxRequests: Int? = nil,
+        failureRate: FailureRateBreakerConfig? = nil,
+        retryBudget: RetryBudgetConfig = .init()
+    ) {
         self.maxRequests = maxRequests
         self.failureRate = failureRate
+        self.retryBudget = retryBudget
     }
 }
 

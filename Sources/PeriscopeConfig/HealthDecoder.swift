@@ -9,7 +9,48 @@ enum HealthDecoder {
         "max_ejection_percent",
     ]
 
-    static let circuitBreakerKeys = ["max_requests", "failure_rate"]
+    static let circuitBreakerKeys = ["max_requests", "failure_rate", "retry_budget"]
+    static let retryBudgetKeys = ["percent", "min_concurrency"]
+    static let retryKeys = ["retry_on", "attempts", "per_try_timeout", "backoff", "max_body_bytes"]
+    static let backoffKeys = ["base", "max"]
+
+    static func retry(_ mapping: MappingReader) -> RetryConfig {
+        var retry = RetryConfig()
+        if let list = mapping["retry_on"]?.scalarOrList() {
+            var conditions: Set<RetryCondition> = []
+            var statuses: Set<Int> = []
+            let names = RetryCondition.allCases.map(\.rawValue)
+            for node in list {
+                guard let text = node.scalar(expected: "a retry condition or a status code") else { continue }
+                if let status = Int(text) {
+                    if (500...599).contains(status) || (400...499).contains(status) {
+                        statuses.insert(status)
+                    } else {
+                        node.error("retry_on status \(status) is not a 4xx or 5xx status")
+                    }
+                } else if let condition = RetryCondition(rawValue: text.lowercased()) {
+                    conditions.insert(condition)
+                } else {
+                    node.error(
+                        "unknown retry condition '\(text)'",
+                        hint: Suggestion.hint(for: text, validValues: names + ["or a status code such as 503"]))
+                }
+            }
+            retry.retryOn = conditions
+            retry.statuses = statuses
+        }
+        if let attempts = mapping["attempts"]?.int(minimum: 1) { retry.attempts = attempts }
+        retry.perTryTimeout = mapping["per_try_timeout"]?.duration()
+        if let backoff = mapping["backoff"]?.mapping(keys: Self.backoffKeys) {
+            if let base = backoff["base"]?.duration() { retry.backoffBase = base }
+            if let max = backoff["max"]?.duration() { retry.backoffMax = max }
+            if retry.backoffMax < retry.backoffBase, let node = backoff["max"] {
+                node.error("backoff.max is shorter than backoff.base (\(retry.backoffBase))")
+            }
+        }
+        if let bytes = mapping["max_body_bytes"]?.byteSize(minimum: 0) { retry.maxBodyBytes = bytes }
+        return retry
+    }
     static let failureRateKeys = ["threshold", "min_requests", "window", "open_duration", "half_open_requests"]
 
     static func circuitBreaker(_ mapping: MappingReader) -> CircuitBreakerConfig {
@@ -33,6 +74,12 @@ enum HealthDecoder {
                 if let value = settings["half_open_requests"]?.int(minimum: 1) { rate.halfOpenRequests = value }
                 breaker.failureRate = rate
             }
+        }
+        if let budget = mapping["retry_budget"]?.mapping(keys: Self.retryBudgetKeys) {
+            if let percent = budget["percent"], let value = RouteSLODecoder.fraction(percent, allowZero: true) {
+                breaker.retryBudget.percent = value
+            }
+            if let value = budget["min_concurrency"]?.int(minimum: 0) { breaker.retryBudget.minConcurrency = value }
         }
         return breaker
     }

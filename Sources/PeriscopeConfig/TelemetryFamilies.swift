@@ -33,6 +33,9 @@ extension TelemetryConfig {
         "periscope_upstream_rejections_total",
         "periscope_upstream_breaker_transitions_total",
         "periscope_upstream_breakers_open",
+        "periscope_upstream_retries_total",
+        "periscope_upstream_retried_requests_total",
+        "periscope_upstream_retry_budget_exhausted_total",
     ]
 
     /// The histogram families among ``knownFamilies``: the only ones that take `buckets`.

@@ -105,3 +105,58 @@ struct RouteDeadlineHeaderTests {
         #expect(errors.first?.message.contains("not a valid header name") == true)
     }
 }
+
+/// A route's `retry` and a cluster's `circuit_breaker.retry_budget`.
+@Suite("Retry policy")
+struct RetryConfigTests {
+    static func document(_ retry: String) -> String {
+        let indented = retry.split(separator: "\n").map { "        " + $0 }.joined(separator: "\n")
+        return """
+            listeners:
+              - name: public
+                routes:
+                  - name: all
+                    match: {prefix: /}
+                    cluster: users
+            \(indented)
+
+            """ + Fixture.usersCluster
+    }
+
+    @Test func everyKeyLoads() throws {
+        let config = try ConfigLoader.parse(
+            yaml: Self.document(
+                """
+                retry:
+                  retry_on: [5xx, reset, 429, per_try_timeout]
+                  attempts: 3
+                  per_try_timeout: 800ms
+                  backoff: {base: 10ms, max: 1s}
+                  max_body_bytes: 1MiB
+                """), file: "t.yaml")
+        #expect(
+            config.listeners[0].routes[0].retry
+                == RetryConfig(
+                    retryOn: [.serverError, .reset, .perTryTimeout], statuses: [429], attempts: 3,
+                    perTryTimeout: .milliseconds(800), backoffBase: .milliseconds(10), backoffMax: .seconds(1),
+                    maxBodyBytes: 1024 * 1024))
+        #expect(
+            try ConfigLoader.parse(yaml: Self.document("retry: {}"), file: "t.yaml").listeners[0].routes[0].retry
+                == RetryConfig())
+    }
+
+    @Test(
+        "bad values name their key path",
+        arguments: [
+            ("retry: {retry_on: [resets]}", "listeners[0].routes[0].retry.retry_on[0]", "unknown retry condition"),
+            ("retry: {retry_on: [200]}", "listeners[0].routes[0].retry.retry_on[0]", "not a 4xx or 5xx"),
+            ("retry: {attempts: 0}", "listeners[0].routes[0].retry.attempts", "at least 1"),
+            ("retry: {backoff: {base: 1s, max: 10ms}}", "listeners[0].routes[0].retry.backoff.max", "shorter"),
+        ])
+    func badValues(retry: String, keyPath: String, message: String) {
+        let errors = Fixture.errors(Self.document(retry))
+        #expect(errors.count == 1, "\(errors)")
+        #expect(errors.first?.keyPath == keyPath, "\(errors)")
+        #expect(errors.first?.message.contains(message) == true, "\(errors)")
+    }
+}

@@ -7,11 +7,14 @@ import PeriscopeTelemetry
 /// Requests in flight per cluster, over every event loop (for `circuit_breaker.max_requests`).
 final class ClusterRequestCounters: Sendable {
     let inFlight: [ManagedAtomic<Int>]
+    /// Retries in flight per cluster (for the retry budget).
+    let retriesInFlight: [ManagedAtomic<Int>]
     /// Loops whose failure-rate breaker is not closed, per cluster (for `periscope_upstream_breakers_open`).
     let breakersOpen: [ManagedAtomic<Int>]
 
     init(clusterCount: Int) {
         self.inFlight = (0..<clusterCount).map { _ in ManagedAtomic(0) }
+        self.retriesInFlight = (0..<clusterCount).map { _ in ManagedAtomic(0) }
         self.breakersOpen = (0..<clusterCount).map { _ in ManagedAtomic(0) }
     }
 }
@@ -32,6 +35,9 @@ final class LoopAdmission {
     private let shard: MetricShard
     /// By cluster index.
     private let breakers: [FailureRateBreaker?]
+    /// By cluster index: whether requests in flight are counted (a `max_requests` cap, or routes that retry and so
+    /// need the retry budget).
+    private let counts: [Bool]
 
     init(
         runtime: GatewayRuntime,
@@ -44,6 +50,8 @@ final class LoopAdmission {
         self.counters = counters
         self.metrics = metrics
         self.shard = shard
+        let retried = Set(runtime.listeners.flatMap(\.routes).filter { $0.retry != nil }.map(\.cluster.index))
+        self.counts = runtime.clusters.map { $0.circuitBreaker?.maxRequests != nil || retried.contains($0.index) }
         self.breakers = runtime.clusters.map { cluster in
             guard let config = cluster.circuitBreaker?.failureRate else { return nil }
             let breaker = FailureRateBreaker(config: config)
@@ -73,15 +81,17 @@ final class LoopAdmission {
         }
     }
 
-    /// Admits a request to `cluster` now, or says why not (the rejection is counted).
+    /// Admits a request to `cluster` now, or says why not (the rejection is counted). An admitted request is ended
+    /// with ``release(cluster:)`` once, and each of its attempts with ``record(cluster:outcome:now:)``.
     func admit(cluster: ClusterRuntime, now: NIODeadline) -> Rejection? {
         let breaker = self.breakers[cluster.index]
         if let breaker, !breaker.allow(now: now) {
             return self.reject(cluster, .circuitOpen)
         }
-        if let limit = cluster.circuitBreaker?.maxRequests {
+        if self.counts[cluster.index] {
             let counter = self.counters.inFlight[cluster.index]
-            if counter.loadThenWrappingIncrement(ordering: .relaxed) >= limit {
+            let before = counter.loadThenWrappingIncrement(ordering: .relaxed)
+            if let limit = cluster.circuitBreaker?.maxRequests, before >= limit {
                 counter.wrappingDecrement(ordering: .relaxed)
                 breaker?.abandon()
                 return self.reject(cluster, .maxRequests)
@@ -90,18 +100,41 @@ final class LoopAdmission {
         return nil
     }
 
-    /// Ends an admitted request: frees its slot and tells the breaker how it went (`nil`: no verdict).
-    func finish(cluster index: Int, outcome: OutlierDetector.Outcome?, now: NIODeadline) {
-        let cluster = self.runtime.clusters[index]
-        if cluster.circuitBreaker?.maxRequests != nil {
+    /// An admitted request is over: frees its slot.
+    func release(cluster index: Int) {
+        if self.counts[index] {
             self.counters.inFlight[index].wrappingDecrement(ordering: .relaxed)
         }
+    }
+
+    /// Tells the cluster's breaker how an attempt went (`nil`: no verdict).
+    func record(cluster index: Int, outcome: OutlierDetector.Outcome?, now: NIODeadline) {
         guard let breaker = self.breakers[index] else { return }
         switch outcome {
         case nil: breaker.abandon()
         case .success?: breaker.record(failed: false, now: now)
         case .serverError?, .gatewayError?: breaker.record(failed: true, now: now)
         }
+    }
+
+    /// Takes a retry slot of `cluster`'s budget: retries in flight stay within `percent` of the requests in flight
+    /// (or `min_concurrency`). `false` (counted as budget exhausted) means do not retry.
+    func startRetry(cluster: ClusterRuntime) -> Bool {
+        let budget = cluster.circuitBreaker?.retryBudget ?? RetryBudgetConfig()
+        let active = self.counters.inFlight[cluster.index].load(ordering: .relaxed)
+        let allowed = max(budget.minConcurrency, Int(budget.percent * Double(active)))
+        let retries = self.counters.retriesInFlight[cluster.index]
+        if retries.loadThenWrappingIncrement(ordering: .relaxed) >= allowed {
+            retries.wrappingDecrement(ordering: .relaxed)
+            self.metrics.retryBudgetExhausted[cluster.index].increment(shard: self.shard)
+            return false
+        }
+        return true
+    }
+
+    /// A retry taken with ``startRetry(cluster:)`` is over.
+    func endRetry(cluster index: Int) {
+        self.counters.retriesInFlight[index].wrappingDecrement(ordering: .relaxed)
     }
 
     private func reject(_ cluster: ClusterRuntime, _ rejection: Rejection) -> Rejection {

@@ -92,10 +92,13 @@ struct ExchangeTrace {
     /// The request was written to an upstream connection.
     mutating func beginClient(endpoint: Int, tracing: GatewayTracing, replay: Bool) {
         if replay {
-            // A replay on a fresh connection after a stale pooled one: the same client span, noted as an event.
+            // A replay after a stale pooled connection, or a retry: the same client span, noted as a `retry` event
+            // with the attempt number, now naming the endpoint of the new attempt.
+            self.client.attempt &+= 1
             _ = self.client.addEvent(
                 .retry, timeUnixNano: WallClock.nowUnixNano(), payload: UInt32(self.client.attempt))
-            self.client.attempt &+= 1
+            self.client.endpointID = tracing.endpointIDs[endpoint]
+            self.client.serverPort = tracing.endpointPorts[endpoint]
             return
         }
         self.hasClient = true

@@ -57,6 +57,22 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var pool: EndpointPool?
     /// The cluster and endpoint (index in the cluster) the balancer picked, until it is told the exchange ended.
     private var balancerPick: (cluster: Int, endpoint: Int)?
+    /// The cluster whose admission slot (and retry slot, with `holdsRetrySlot`) this request holds, released once
+    /// when the request ends.
+    private var admittedCluster: Int?
+    private var holdsRetrySlot = false
+    /// With a `retry` policy: the downstream head, the head as sent upstream and the body parts (up to the
+    /// policy's size; `nil` once the request cannot be replayed).
+    private var requestHead: HTTPRequestHead?
+    private var retryHead: ByteBuffer?
+    private var retryParts: [HTTPServerRequestPart]?
+    private var retryBodyBytes: Int64 = 0
+    /// Retries made for the current request, the pending one, and the endpoint of the last attempt.
+    private var retriesMade = 0
+    private var retryTask: Scheduled<Void>?
+    private var lastPickedEndpoint: Int?
+    /// When the current attempt must have its response head (`retry.per_try_timeout`).
+    private var perTryDeadline: NIODeadline?
     private var pickedAt = NIODeadline.now()
     /// When the upstream's response head arrived (the end of the latency the balancer learns).
     private var upstreamHeadAt: NIODeadline?
@@ -253,6 +269,13 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.requestChunked = false
         self.replayableRequest = nil
         self.staleRetries = 0
+        self.requestHead = nil
+        self.retryHead = nil
+        self.retryParts = nil
+        self.retryBodyBytes = 0
+        self.retriesMade = 0
+        self.lastPickedEndpoint = nil
+        self.perTryDeadline = nil
         self.requestHasBody = false
         self.early.removeAll(keepingCapacity: true)
         self.expectsContinue = false
@@ -414,10 +437,10 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             return self.respondLocally(.rejected(rejection), close: hasBody)
         }
+        self.admittedCluster = cluster.index
         let balancer = self.loop.balancers[cluster.index]
         guard let picked = balancer.pick(request: head, clientAddressHash: self.clientAddressHash, excluding: nil)
         else {
-            self.loop.admission.finish(cluster: cluster.index, outcome: nil, now: self.lastActivity)
             return self.respondLocally(.noEndpoint, close: hasBody)
         }
         balancer.requestStarted(endpoint: picked)
@@ -441,6 +464,13 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             into: &request
         )
         self.pendingRequest = request
+        self.lastPickedEndpoint = picked
+        if route.retry != nil {
+            self.requestHead = head
+            self.retryHead = request
+            self.retryParts = []
+            self.retryBodyBytes = 0
+        }
         self.requestChunked = facts.isChunked
         self.requestHasBody = hasBody
         if hasBody {
@@ -452,7 +482,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .pending:
             break
         case .failed(let error):
-            self.respondLocally(.forUpstream(error), close: hasBody)
+            self.upstreamUnavailable(error)
         }
     }
 
@@ -460,6 +490,10 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard let request = self.pendingRequest else { return }
         self.phase = .proxying
         self.upstreamStart = .now()
+        if let perTry = self.route?.perTryTimeout, let start = self.upstreamStart {
+            self.perTryDeadline = start + perTry
+            self.ensureTimer(by: start + perTry)
+        }
         if let tracing = self.loop.tracing, let endpoint = self.pool?.endpoint.index {
             let replay = self.trace?.hasClient == true
             self.trace?.beginClient(endpoint: endpoint, tracing: tracing.shared, replay: replay)
@@ -507,6 +541,15 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             self.lastActivity = .now()
+            if self.retryParts != nil {
+                // Kept for a retry while it fits the policy's size; a larger body cannot be replayed.
+                self.retryBodyBytes += Int64(buffer.readableBytes)
+                if self.retryBodyBytes > self.route?.retry?.maxBodyBytes ?? 0 {
+                    self.retryParts = nil
+                } else {
+                    self.retryParts!.append(.body(buffer))
+                }
+            }
             if let upstream = self.upstream {
                 upstream.writeBody(buffer, chunked: self.requestChunked)
             } else {
@@ -519,6 +562,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func requestEnd(_ trailers: HTTPHeaders?) {
         self.requestComplete = true
+        self.retryParts?.append(.end(trailers))
         switch self.phase {
         case .connecting, .proxying:
             if let upstream = self.upstream {
@@ -658,27 +702,154 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// Tells the balancer that the exchange it picked an endpoint for is over (once; later calls do nothing), and the
-    /// cluster's outlier detection how it went (`nil`: no verdict on the endpoint, e.g. the client left).
+    /// Tells the balancer that the attempt it picked an endpoint for is over (once; later calls do nothing), and the
+    /// cluster's breaker and outlier detection how it went (`nil`: no verdict on the endpoint, e.g. the client left).
+    /// Unless `retrying`, the request is over too: its admission and retry slots are released.
     /// The latency the balancer learns runs from the pick to the response head, or to now if no head came.
     /// - Parameter now: the current time, when the caller already read the clock.
-    private func balancerExchangeEnded(_ outcome: OutlierDetector.Outcome?, now: NIODeadline? = nil) {
-        guard let (cluster, endpoint) = self.balancerPick else { return }
-        self.balancerPick = nil
-        let end = self.upstreamHeadAt ?? now ?? .now()
-        let failed: Bool
-        switch outcome {
-        case .serverError?, .gatewayError?: failed = true
-        case .success?, nil: failed = false
+    private func balancerExchangeEnded(
+        _ outcome: OutlierDetector.Outcome?,
+        now: NIODeadline? = nil,
+        retrying: Bool = false
+    ) {
+        if let (cluster, endpoint) = self.balancerPick {
+            self.balancerPick = nil
+            let end = self.upstreamHeadAt ?? now ?? .now()
+            let failed: Bool
+            switch outcome {
+            case .serverError?, .gatewayError?: failed = true
+            case .success?, nil: failed = false
+            }
+            self.loop.balancers[cluster].requestFinished(
+                endpoint: endpoint,
+                latencyNanos: max(0, (end - self.pickedAt).nanoseconds),
+                failed: failed
+            )
+            self.loop.admission.record(cluster: cluster, outcome: outcome, now: end)
+            if let outcome {
+                self.loop.health.record(outcome, cluster: self.loop.runtime.clusters[cluster], endpoint: endpoint)
+            }
         }
-        self.loop.balancers[cluster].requestFinished(
-            endpoint: endpoint,
-            latencyNanos: max(0, (end - self.pickedAt).nanoseconds),
-            failed: failed
+        guard !retrying else { return }
+        self.retryTask?.cancel()
+        self.retryTask = nil
+        guard let cluster = self.admittedCluster else { return }
+        self.admittedCluster = nil
+        self.loop.admission.release(cluster: cluster)
+        if self.holdsRetrySlot {
+            self.holdsRetrySlot = false
+            self.loop.admission.endRetry(cluster: cluster)
+        }
+        if self.retriesMade > 0 {
+            let handles = self.loop.healthMetrics.retriedRequests[cluster]
+            handles[outcome == .success ? 0 : 1].increment(shard: self.loop.metrics.shard)
+        }
+    }
+
+    // MARK: retries
+
+    /// The upstream could not be reached for this attempt: retried if the policy allows, else answered locally.
+    private func upstreamUnavailable(_ error: UpstreamError) {
+        if error == .connectFailed || error == .connectTimeout, self.retry(.connectFailure, status: nil) { return }
+        self.respondLocally(.forUpstream(error), close: !self.requestComplete)
+    }
+
+    /// Ends the current attempt and schedules another when the route's policy, the request and the cluster's
+    /// budget allow it; `false` leaves the exchange as it was. `status` is the upstream's answer, for a retry on a
+    /// status.
+    private func retry(_ condition: RetryCondition, status: Int?) -> Bool {
+        guard let route = self.route, let policy = route.retry, !self.responseStarted, self.requestComplete,
+            self.retryParts != nil, self.retryHead != nil, self.retriesMade < policy.attempts,
+            self.admittedCluster != nil
+        else { return false }
+        let reason: Int
+        if let status {
+            if policy.statuses.contains(status) {
+                reason = RetryCondition.allCases.count  // "status"
+            } else if (502...504).contains(status) && policy.retryOn.contains(.gatewayError) {
+                reason = RetryCondition.allCases.firstIndex(of: .gatewayError)!
+            } else if (500...599).contains(status) && policy.retryOn.contains(.serverError) {
+                reason = RetryCondition.allCases.firstIndex(of: .serverError)!
+            } else {
+                return false
+            }
+        } else {
+            guard policy.retryOn.contains(condition) else { return false }
+            reason = RetryCondition.allCases.firstIndex(of: condition)!
+        }
+        // Once the request reached the upstream, only an idempotent one may be sent again.
+        guard condition == .connectFailure || self.requestMethod.isIdempotent else { return false }
+        let cluster = route.cluster
+        // The slot of this request's previous retry is given back first: it asks for one retry at a time.
+        if self.holdsRetrySlot {
+            self.holdsRetrySlot = false
+            self.loop.admission.endRetry(cluster: cluster.index)
+        }
+        guard self.loop.admission.startRetry(cluster: cluster) else { return false }
+        self.holdsRetrySlot = true
+        if let status, let start = self.upstreamStart, let pool = self.pool {
+            self.loop.metrics.upstreamFinished(
+                cluster: pool.cluster,
+                endpoint: pool.endpoint,
+                status: status,
+                seconds: Double((NIODeadline.now() - start).nanoseconds) / 1e9,
+                exemplar: nil
+            )
+        }
+        self.perTryDeadline = nil
+        if self.phase == .connecting, self.upstream == nil { self.pool?.cancel(self) }
+        self.abortUpstream()
+        self.balancerExchangeEnded(status.map(OutlierDetector.Outcome.init(status:)) ?? .gatewayError, retrying: true)
+        self.retriesMade += 1
+        self.loop.healthMetrics.retries[cluster.index][reason].increment(shard: self.loop.metrics.shard)
+        self.phase = .connecting
+        self.upstreamStart = nil
+        self.upstreamHeadAt = nil
+        // Exponential backoff with full jitter: a random wait up to base × 2^(n-1), at most `max`.
+        let base = TimeAmount(policy.backoffBase).nanoseconds
+        let cap = min(TimeAmount(policy.backoffMax).nanoseconds, base << min(self.retriesMade - 1, 30))
+        let delay = TimeAmount.nanoseconds(cap > 0 ? Int64.random(in: 0...cap) : 0)
+        self.logger.debug(
+            "retrying upstream request",
+            metadata: [
+                "route": "\(route.name)", "reason": "\(HealthMetrics.retryReasons[reason])",
+                "retry": "\(self.retriesMade)",
+            ]
         )
-        self.loop.admission.finish(cluster: cluster, outcome: outcome, now: end)
-        if let outcome {
-            self.loop.health.record(outcome, cluster: self.loop.runtime.clusters[cluster], endpoint: endpoint)
+        self.retryTask = self.loop.eventLoop.assumeIsolated().scheduleTask(in: delay) { self.sendRetry() }
+        return true
+    }
+
+    /// Sends the next attempt, preferring another endpoint than the last one.
+    private func sendRetry() {
+        self.retryTask = nil
+        guard self.phase == .connecting, let route = self.route, let head = self.requestHead,
+            let encoded = self.retryHead, let parts = self.retryParts
+        else { return }
+        let cluster = route.cluster
+        let balancer = self.loop.balancers[cluster.index]
+        guard
+            let picked = balancer.pick(
+                request: head, clientAddressHash: self.clientAddressHash, excluding: self.lastPickedEndpoint)
+        else {
+            return self.respondLocally(.noEndpoint, close: false)
+        }
+        balancer.requestStarted(endpoint: picked)
+        self.balancerPick = (cluster.index, picked)
+        self.pickedAt = .now()
+        self.lastPickedEndpoint = picked
+        let pool = self.loop.pools[cluster.endpoints[picked].index]
+        self.loop.metrics.picked(pool.endpoint)
+        self.pool = pool
+        self.pendingRequest = encoded
+        self.early = CircularBuffer(parts)
+        switch pool.acquire(for: self) {
+        case .ready(let connection):
+            self.attach(connection)
+        case .pending:
+            break
+        case .failed(let error):
+            self.upstreamUnavailable(error)
         }
     }
 
@@ -724,6 +895,12 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         case .connecting, .proxying:
             guard let route = self.route else { break }
+            if !self.responseStarted, let perTry = self.perTryDeadline, now >= perTry {
+                self.perTryDeadline = nil
+                self.logger.debug("upstream per-try timeout", metadata: ["route": "\(route.name)"])
+                if self.retry(.perTryTimeout, status: nil) { break }
+                return self.respondLocally(.upstreamTimeout, close: !self.requestComplete)
+            }
             if !self.responseStarted, let deadline = self.responseDeadline, now >= deadline {
                 self.logger.debug("upstream timeout", metadata: ["route": "\(route.name)"])
                 return self.respondLocally(.upstreamTimeout, close: !self.requestComplete)
@@ -762,6 +939,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             guard let route = self.route else { return nil }
             var next = self.lastActivity + route.idleTimeout
             if !self.responseStarted, let deadline = self.responseDeadline, deadline < next { next = deadline }
+            if !self.responseStarted, let perTry = self.perTryDeadline, perTry < next { next = perTry }
             return next
         case .localResponse:
             return self.lastActivity + self.listener.idleTimeout
@@ -790,6 +968,11 @@ extension ProxyServerHandler: UpstreamDelegate {
         guard self.phase == .proxying, let context = self.context else { return }
         switch part {
         case .head(let head):
+            if head.status.code >= 400, self.route?.retry != nil,
+                self.retry(.serverError, status: Int(head.status.code))
+            {
+                return
+            }
             self.upstreamKeepAlive = head.isKeepAlive
             self.responseStatus = Int(head.status.code)
             if self.loop.state.isDraining { self.closeAfterExchange = true }
@@ -866,6 +1049,7 @@ extension ProxyServerHandler: UpstreamDelegate {
         if let endpoint = self.pool?.endpoint {
             self.loop.metrics.upstreamError(error is HTTPParserError ? .protocol : .reset, endpoint: endpoint)
         }
+        if !self.responseStarted, self.retry(.reset, status: nil) { return }
         self.balancerExchangeEnded(.gatewayError)
         if !self.responseStarted {
             let response: LocalResponse = error is HTTPParserError ? .upstreamProtocol : .upstreamReset
@@ -920,7 +1104,7 @@ extension ProxyServerHandler: PoolWaiter {
 
     func poolFailed(_ error: UpstreamError) {
         guard self.phase == .connecting else { return }
-        self.respondLocally(.forUpstream(error), close: !self.requestComplete)
+        self.upstreamUnavailable(error)
     }
 }
 

@@ -160,6 +160,14 @@ extension HTTPMethod {
         }
     }
 
+    /// Idempotent methods (RFC 9110 §9.2.2): sending one twice has the effect of sending it once.
+    var isIdempotent: Bool {
+        switch self {
+        case .GET, .HEAD, .OPTIONS, .TRACE, .PUT, .DELETE: true
+        default: false
+        }
+    }
+
     /// Methods whose requests are expected to carry a body (the encoder would otherwise chunk an empty one).
     var mayCarryBody: Bool {
         switch self {

@@ -19,6 +19,10 @@ public final class RouteRuntime: Sendable {
     let idleTimeout: TimeAmount
     /// The header that carries the remaining deadline upstream (lower-case), if configured.
     let deadlineHeader: String?
+    /// The retry policy, if configured.
+    let retry: RetryConfig?
+    /// `retry.per_try_timeout`.
+    let perTryTimeout: TimeAmount?
     /// Body limit for this route (route override or the listener's); `nil` is unlimited.
     let maxBodyBytes: Int64?
     /// The route's match as OpenTelemetry's `http.route` wants it: the path template (`/api/users/{id}`) or the
@@ -34,6 +38,8 @@ public final class RouteRuntime: Sendable {
         self.timeout = TimeAmount(config.timeout)
         self.idleTimeout = TimeAmount(config.idleTimeout)
         self.deadlineHeader = config.deadlineHeader
+        self.retry = config.retry
+        self.perTryTimeout = config.retry?.perTryTimeout.map { TimeAmount($0) }
         self.maxBodyBytes = config.maxBodyBytes ?? listenerLimits.maxBodyBytes
         self.template = config.match.path ?? config.match.prefix ?? "/"
     }

@@ -22,6 +22,8 @@ final class LoopContext {
     let health: LoopHealth
     /// Circuit breaking: this loop's failure-rate breakers and the clusters' requests in flight.
     let admission: LoopAdmission
+    /// Health, breaker and retry metric handles.
+    let healthMetrics: HealthMetrics
     /// Span recording, when tracing is on.
     let tracing: LoopTracing?
     /// The access log, when it is on.
@@ -67,6 +69,7 @@ final class LoopContext {
         self.pools = pools
         let availability = EndpointAvailability(count: pools.count)
         self.availability = availability
+        self.healthMetrics = healthBoard.metrics
         self.admission = LoopAdmission(
             runtime: runtime,
             counters: requestCounters,

@@ -24,6 +24,16 @@ struct HealthMetrics: Sendable {
     let breakerTransitions: [[CounterHandle]]
     /// By cluster index: `periscope_upstream_breakers_open` (empty without a failure-rate breaker).
     let breakersOpen: [GaugeHandle?]
+    /// By cluster index: `periscope_upstream_retries_total` per ``retryReasons`` entry.
+    let retries: [[CounterHandle]]
+    /// By cluster index: `periscope_upstream_retried_requests_total`, `outcome="success"` then `"failure"`.
+    let retriedRequests: [[CounterHandle]]
+    /// By cluster index: `periscope_upstream_retry_budget_exhausted_total`.
+    let retryBudgetExhausted: [CounterHandle]
+
+    /// The `reason` label values of a retry: the ``PeriscopeConfig/RetryCondition`` names, then `status` (a status
+    /// `retry_on` lists by number).
+    static let retryReasons = RetryCondition.allCases.map(\.rawValue) + ["status"]
 
     init(configured: ConfiguredRegistry, runtime: GatewayRuntime, endpointHealthy: GaugeFamily) {
         let checks = configured.counter(
@@ -69,6 +79,27 @@ struct HealthMetrics: Sendable {
         self.breakersOpen = runtime.clusters.map { cluster in
             cluster.circuitBreaker?.failureRate == nil ? nil : breakersOpen.bind([cluster.name])
         }
+        let retries = configured.counter(
+            name: "periscope_upstream_retries_total",
+            help: "Attempts sent again, by the failure that caused it (connect_failure, reset, 5xx, gateway_error, "
+                + "per_try_timeout, status).",
+            labelNames: ["cluster", "reason"]
+        )
+        let retriedRequests = configured.counter(
+            name: "periscope_upstream_retried_requests_total",
+            help: "Requests that were retried at least once, by how they ended (success: a response below 500).",
+            labelNames: ["cluster", "outcome"]
+        )
+        let budgetExhausted = configured.counter(
+            name: "periscope_upstream_retry_budget_exhausted_total",
+            help: "Retries not made because the cluster's retry budget was spent.",
+            labelNames: ["cluster"]
+        )
+        self.retries = runtime.clusters.map { cluster in Self.retryReasons.map { retries.bind([cluster.name, $0]) } }
+        self.retriedRequests = runtime.clusters.map { cluster in
+            ["success", "failure"].map { retriedRequests.bind([cluster.name, $0]) }
+        }
+        self.retryBudgetExhausted = runtime.clusters.map { budgetExhausted.bind([$0.name]) }
         var checkHandles: [[CounterHandle]] = []
         var transitionHandles: [[CounterHandle]] = []
         var ejectionHandles: [[CounterHandle]] = []
