@@ -93,12 +93,16 @@ public struct CircuitBreakerConfig: Sendable, Equatable {
     public var failureRate: FailureRateBreakerConfig?
     /// The budget of retries routes to this cluster may make. Key `retry_budget`, default 20 % / 3.
     public var retryBudget: RetryBudgetConfig
+    /// Most retries in flight to the cluster at once, whatever the budget allows. Key `max_retries`, default none.
+    public var maxRetries: Int?
 
     public init(
         maxRequests: Int? = nil,
         failureRate: FailureRateBreakerConfig? = nil,
-        retryBudget: RetryBudgetConfig = .init()
+        retryBudget: RetryBudgetConfig = .init(),
+        maxRetries: Int? = nil
     ) {
+        self.maxRetries = maxRetries
         self.maxRequests = maxRequests
         self.failureRate = failureRate
         self.retryBudget = retryBudget

@@ -9,7 +9,7 @@ enum HealthDecoder {
         "max_ejection_percent",
     ]
 
-    static let circuitBreakerKeys = ["max_requests", "failure_rate", "retry_budget"]
+    static let circuitBreakerKeys = ["max_requests", "max_retries", "failure_rate", "retry_budget"]
     static let retryBudgetKeys = ["percent", "min_concurrency"]
     static let retryKeys = ["retry_on", "attempts", "per_try_timeout", "backoff", "max_body_bytes"]
     static let backoffKeys = ["base", "max"]
@@ -56,6 +56,7 @@ enum HealthDecoder {
     static func circuitBreaker(_ mapping: MappingReader) -> CircuitBreakerConfig {
         var breaker = CircuitBreakerConfig()
         breaker.maxRequests = mapping["max_requests"]?.int(minimum: 1)
+        breaker.maxRetries = mapping["max_retries"]?.int(minimum: 0)
         if let node = mapping["failure_rate"] {
             if node.isNull {
                 breaker.failureRate = FailureRateBreakerConfig()

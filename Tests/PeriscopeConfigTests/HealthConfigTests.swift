@@ -117,6 +117,8 @@ extension HealthConfigTests {
             """
             circuit_breaker:
               max_requests: 100
+              max_retries: 4
+              retry_budget: {percent: 50%, min_concurrency: 1}
               failure_rate:
                 threshold: 100%
                 min_requests: 5
@@ -130,7 +132,9 @@ extension HealthConfigTests {
                     maxRequests: 100,
                     failureRate: FailureRateBreakerConfig(
                         threshold: 1, minRequests: 5, window: .seconds(30), openDuration: .seconds(5),
-                        halfOpenRequests: 1)))
+                        halfOpenRequests: 1),
+                    retryBudget: RetryBudgetConfig(percent: 0.5, minConcurrency: 1),
+                    maxRetries: 4))
         #expect(try Self.cluster("circuit_breaker: {failure_rate: {}}").circuitBreaker?.failureRate == .init())
         let errors = Fixture.errors(Self.document("circuit_breaker: {max_requests: 0, failure_rate: {threshold: 0}}"))
         #expect(

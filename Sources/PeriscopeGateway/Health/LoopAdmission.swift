@@ -118,11 +118,14 @@ final class LoopAdmission {
     }
 
     /// Takes a retry slot of `cluster`'s budget: retries in flight stay within `percent` of the requests in flight
-    /// (or `min_concurrency`). `false` (counted as budget exhausted) means do not retry.
+    /// (or `min_concurrency`), and within `max_retries`. `false` (counted as budget exhausted) means do not retry.
     func startRetry(cluster: ClusterRuntime) -> Bool {
         let budget = cluster.circuitBreaker?.retryBudget ?? RetryBudgetConfig()
         let active = self.counters.inFlight[cluster.index].load(ordering: .relaxed)
-        let allowed = max(budget.minConcurrency, Int(budget.percent * Double(active)))
+        let allowed = min(
+            max(budget.minConcurrency, Int(budget.percent * Double(active))),
+            cluster.circuitBreaker?.maxRetries ?? .max
+        )
         let retries = self.counters.retriesInFlight[cluster.index]
         if retries.loadThenWrappingIncrement(ordering: .relaxed) >= allowed {
             retries.wrappingDecrement(ordering: .relaxed)
