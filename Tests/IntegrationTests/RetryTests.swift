@@ -33,7 +33,8 @@ extension EndToEnd {
             try await gateway.scrapeText().exposition.sum(name, by: labels)
         }
 
-        @Test("an endpoint that drops requests: idempotent ones are retried on the other and succeed; POSTs get 502")
+        @Test(
+            "an endpoint that drops requests: GETs and PUTs (with their bodies) are retried and succeed; POSTs get 502")
         func resetRetriesIdempotentOnly() async throws {
             try await withUpstream(name: "good") { good in
                 try await withUpstream(name: "dead", .closeWithoutResponse) { dead in
@@ -52,6 +53,21 @@ extension EndToEnd {
                             postStatuses.append(
                                 try await client.request(.POST, "/post/\(index)", body: .text("payload")).status)
                         }
+                        // PUT is idempotent: a dropped one is replayed with its body.
+                        for index in 0..<6 {
+                            let client = try await HTTPTestClient.connect(port: port)
+                            defer { client.close() }
+                            let status = try await client.request(.PUT, "/put/\(index)", body: .text("body-\(index)"))
+                                .status
+                            #expect(status == 200, "PUT \(index)")
+                        }
+                        let puts = good.requests.filter { $0.uri.hasPrefix("/put/") }
+                        #expect(puts.count == 6)
+                        #expect(
+                            puts.allSatisfy {
+                                String(decoding: $0.body, as: UTF8.self) == "body-" + $0.uri.dropFirst(5)
+                            })
+                        let deadPuts = dead.requests.filter { $0.uri.hasPrefix("/put/") }.count
                         let deadGets = dead.requests.filter { $0.uri.hasPrefix("/get/") }.count
                         let deadPosts = dead.requests.filter { $0.uri.hasPrefix("/post/") }.count
                         // Round robin (the retry's pick takes a turn too) sends first attempts to both.
@@ -62,10 +78,10 @@ extension EndToEnd {
                         #expect(postStatuses.filter { $0 == 502 }.count == deadPosts)
                         #expect(postStatuses.filter { $0 == 200 }.count == 6 - deadPosts)
                         let retries = try await Self.sum(gateway, "periscope_upstream_retries_total", by: ["reason"])
-                        #expect(retries["reset"] == Double(deadGets))
+                        #expect(retries["reset"] == Double(deadGets + deadPuts))
                         let retried = try await Self.sum(
                             gateway, "periscope_upstream_retried_requests_total", by: ["outcome"])
-                        #expect(retried == ["success": Double(deadGets), "failure": 0])
+                        #expect(retried == ["success": Double(deadGets + deadPuts), "failure": 0])
                     }
                 }
             }

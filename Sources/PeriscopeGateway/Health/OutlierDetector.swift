@@ -65,6 +65,12 @@ final class OutlierDetector {
     /// Records an exchange's outcome for `endpoint` (cluster-local index); returns the reason when it ejects the
     /// endpoint now (until `now + ejection time`).
     func record(_ outcome: Outcome, endpoint: Int, now: NIODeadline) -> Reason? {
+        // The common case, without a write: a success on an endpoint with no failures counted.
+        if case .success = outcome, self.endpoints[endpoint].consecutive5xx == 0,
+            self.endpoints[endpoint].consecutiveGatewayErrors == 0
+        {
+            return nil
+        }
         var state = self.endpoints[endpoint]
         defer { self.endpoints[endpoint] = state }
         switch outcome {

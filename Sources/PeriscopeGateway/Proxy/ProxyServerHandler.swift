@@ -65,7 +65,11 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// policy's size; `nil` once the request cannot be replayed).
     private var requestHead: HTTPRequestHead?
     private var retryHead: ByteBuffer?
-    private var retryParts: [HTTPServerRequestPart]?
+    /// Whether the request can still be replayed (its body so far fits `retry.max_body_bytes`).
+    private var retryReplayable = false
+    /// The body parts kept for a replay (empty, with no allocation, for the usual bodiless request) and the end.
+    private var retryBody: [ByteBuffer] = []
+    private var retryTrailers: HTTPHeaders?
     private var retryBodyBytes: Int64 = 0
     /// Retries made for the current request, the pending one, and the endpoint of the last attempt.
     private var retriesMade = 0
@@ -271,7 +275,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.staleRetries = 0
         self.requestHead = nil
         self.retryHead = nil
-        self.retryParts = nil
+        self.retryReplayable = false
+        if !self.retryBody.isEmpty { self.retryBody = [] }
+        self.retryTrailers = nil
         self.retryBodyBytes = 0
         self.retriesMade = 0
         self.lastPickedEndpoint = nil
@@ -468,7 +474,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if route.retry != nil {
             self.requestHead = head
             self.retryHead = request
-            self.retryParts = []
+            self.retryReplayable = true
             self.retryBodyBytes = 0
         }
         self.requestChunked = facts.isChunked
@@ -541,13 +547,14 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             self.lastActivity = .now()
-            if self.retryParts != nil {
+            if self.retryReplayable {
                 // Kept for a retry while it fits the policy's size; a larger body cannot be replayed.
                 self.retryBodyBytes += Int64(buffer.readableBytes)
                 if self.retryBodyBytes > self.route?.retry?.maxBodyBytes ?? 0 {
-                    self.retryParts = nil
+                    self.retryReplayable = false
+                    self.retryBody = []
                 } else {
-                    self.retryParts!.append(.body(buffer))
+                    self.retryBody.append(buffer)
                 }
             }
             if let upstream = self.upstream {
@@ -562,7 +569,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func requestEnd(_ trailers: HTTPHeaders?) {
         self.requestComplete = true
-        self.retryParts?.append(.end(trailers))
+        if self.retryReplayable { self.retryTrailers = trailers }
         switch self.phase {
         case .connecting, .proxying:
             if let upstream = self.upstream {
@@ -759,7 +766,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// status.
     private func retry(_ condition: RetryCondition, status: Int?) -> Bool {
         guard let route = self.route, let policy = route.retry, !self.responseStarted, self.requestComplete,
-            self.retryParts != nil, self.retryHead != nil, self.retriesMade < policy.attempts,
+            self.retryReplayable, self.retryHead != nil, self.retriesMade < policy.attempts,
             self.admittedCluster != nil
         else { return false }
         let reason: Int
@@ -824,7 +831,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func sendRetry() {
         self.retryTask = nil
         guard self.phase == .connecting, let route = self.route, let head = self.requestHead,
-            let encoded = self.retryHead, let parts = self.retryParts
+            let encoded = self.retryHead, self.retryReplayable
         else { return }
         let cluster = route.cluster
         let balancer = self.loop.balancers[cluster.index]
@@ -842,7 +849,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.loop.metrics.picked(pool.endpoint)
         self.pool = pool
         self.pendingRequest = encoded
-        self.early = CircularBuffer(parts)
+        self.early = CircularBuffer(self.retryBody.map { .body($0) } + [.end(self.retryTrailers)])
         switch pool.acquire(for: self) {
         case .ready(let connection):
             self.attach(connection)
