@@ -148,6 +148,8 @@ public struct RouteConfig: Sendable, Equatable {
     public var slo: RouteSLOConfig?
     /// The retry policy. Key `retry`, default none (no retries).
     public var retry: RetryConfig?
+    /// Request hedging. Key `hedge`, default none.
+    public var hedge: HedgeConfig?
     /// A request header the upstream receives with the milliseconds left of the route's `timeout` (the smaller of
     /// that and the value the client sent in the same header). Key `deadline_header`, default none.
     public var deadlineHeader: String?

@@ -70,3 +70,16 @@ public struct RetryBudgetConfig: Sendable, Equatable {
         self.minConcurrency = minConcurrency
     }
 }
+
+/// Request hedging for a route that is safe to send twice (the route's `hedge` key): when the first attempt has no
+/// response head after `delay`, a second attempt goes to another endpoint; the first response head wins and the
+/// other attempt is cancelled (its connection closed). Only complete requests whose body was kept (see
+/// ``RetryConfig/maxBodyBytes``) are hedged.
+public struct HedgeConfig: Sendable, Equatable {
+    /// Time the first attempt gets before the hedge is sent. Key `delay`, required.
+    public var delay: Duration
+
+    public init(delay: Duration) {
+        self.delay = delay
+    }
+}

@@ -1,7 +1,7 @@
 /// Reads one `listeners[].routes[]` entry and its `match`.
 enum RouteDecoder {
     static let keys = [
-        "name", "match", "cluster", "timeout", "idle_timeout", "max_body_bytes", "slo", "deadline_header", "retry",
+        "name", "match", "cluster", "timeout", "idle_timeout", "max_body_bytes", "slo", "deadline_header", "retry", "hedge",
     ]
     static let matchKeys = ["host", "path", "prefix", "methods"]
 
@@ -24,6 +24,9 @@ enum RouteDecoder {
         }
         route.maxBodyBytes = mapping["max_body_bytes"]?.byteSize(minimum: 1)
         route.slo = mapping["slo"].flatMap(RouteSLODecoder.decode)
+        if let hedge = mapping["hedge"]?.mapping(keys: ["delay"]), let delay = hedge.required("delay")?.duration() {
+            route.hedge = HedgeConfig(delay: delay)
+        }
         if let retry = mapping["retry"]?.mapping(keys: HealthDecoder.retryKeys) {
             route.retry = HealthDecoder.retry(retry)
         }

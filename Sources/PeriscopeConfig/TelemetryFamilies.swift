@@ -36,6 +36,7 @@ extension TelemetryConfig {
         "periscope_upstream_retries_total",
         "periscope_upstream_retried_requests_total",
         "periscope_upstream_retry_budget_exhausted_total",
+        "periscope_upstream_hedges_total",
     ]
 
     /// The histogram families among ``knownFamilies``: the only ones that take `buckets`.

@@ -164,3 +164,38 @@ extension EndToEnd {
         }
     }
 }
+
+extension EndToEnd.Retries {
+    @Test("hedging: a request stuck on the slow endpoint is answered by the other; the slow attempt is cancelled")
+    func hedgingCutsTheTail() async throws {
+        try await withUpstream(name: "fast") { fast in
+            try await withUpstream(name: "slow", .delay(.milliseconds(800), then: .echo)) { slow in
+                let hedge = "hedge: { delay: 50ms }"
+                try await withPeriscope(Self.yaml(retry: hedge, ports: [fast.port, slow.port])) { gateway in
+                    let client = try await HTTPTestClient.connect(port: try await gateway.port())
+                    defer { client.close() }
+                    var slowest = Duration.zero
+                    for index in 0..<10 {
+                        let start = ContinuousClock.now
+                        let response = try await client.request(.GET, "/h/\(index)")
+                        slowest = max(slowest, ContinuousClock.now - start)
+                        #expect(response.status == 200)
+                        let reply = try JSONDecoder().decode(EchoReply.self, from: Data(response.body))
+                        #expect(reply.upstream == "fast", "request \(index) answered by \(reply.upstream)")
+                    }
+                    // Without hedging, every request that went to the slow endpoint would take 800 ms.
+                    #expect(slowest < .milliseconds(800), "slowest request took \(slowest)")
+                    let hedges = try await Self.sum(gateway, "periscope_upstream_hedges_total", by: ["outcome"])
+                    let sent = hedges["sent"] ?? 0
+                    #expect(sent >= 1)
+                    #expect(hedges["hedge_won"] == sent)
+                    #expect(Double(slow.requestCount) == sent)
+                    // The slow attempts were cancelled: the gateway closed their connections.
+                    try await waitUntil("the slow attempts' connections to close", timeout: .seconds(5)) {
+                        slow.openConnections == 0
+                    }
+                }
+            }
+        }
+    }
+}

@@ -160,3 +160,12 @@ struct RetryConfigTests {
         #expect(errors.first?.message.contains(message) == true, "\(errors)")
     }
 }
+
+extension RetryConfigTests {
+    @Test func hedgeNeedsADelay() throws {
+        let config = try ConfigLoader.parse(yaml: Self.document("hedge: {delay: 50ms}"), file: "t.yaml")
+        #expect(config.listeners[0].routes[0].hedge == HedgeConfig(delay: .milliseconds(50)))
+        let errors = Fixture.errors(Self.document("hedge: {}"))
+        #expect(errors.map(\.keyPath) == ["listeners[0].routes[0].hedge.delay"], "\(errors)")
+    }
+}

@@ -77,6 +77,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var lastPickedEndpoint: Int?
     /// When the current attempt must have its response head (`retry.per_try_timeout`).
     private var perTryDeadline: NIODeadline?
+    /// With `hedge`: the pending hedge timer, and the second attempt once sent.
+    private var hedgeTask: Scheduled<Void>?
+    private var hedge: HedgeAttempt?
     private var pickedAt = NIODeadline.now()
     /// When the upstream's response head arrived (the end of the latency the balancer learns).
     private var upstreamHeadAt: NIODeadline?
@@ -471,7 +474,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         )
         self.pendingRequest = request
         self.lastPickedEndpoint = picked
-        if route.retry != nil {
+        if route.retry != nil || route.hedgeDelay != nil {
             self.requestHead = head
             self.retryHead = request
             self.retryReplayable = true
@@ -499,6 +502,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if let perTry = self.route?.perTryTimeout, let start = self.upstreamStart {
             self.perTryDeadline = start + perTry
             self.ensureTimer(by: start + perTry)
+        }
+        if let delay = self.route?.hedgeDelay, self.hedge == nil, self.hedgeTask == nil, self.retriesMade == 0 {
+            self.hedgeTask = self.loop.eventLoop.assumeIsolated().scheduleTask(in: delay) { self.sendHedge() }
         }
         if let tracing = self.loop.tracing, let endpoint = self.pool?.endpoint.index {
             let replay = self.trace?.hasClient == true
@@ -550,7 +556,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if self.retryReplayable {
                 // Kept for a retry while it fits the policy's size; a larger body cannot be replayed.
                 self.retryBodyBytes += Int64(buffer.readableBytes)
-                if self.retryBodyBytes > self.route?.retry?.maxBodyBytes ?? 0 {
+                if self.retryBodyBytes > self.route?.replayBodyLimit ?? 0 {
                     self.retryReplayable = false
                     self.retryBody = []
                 } else {
@@ -737,6 +743,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 self.loop.health.record(outcome, cluster: self.loop.runtime.clusters[cluster], endpoint: endpoint)
             }
         }
+        self.endHedge(winner: nil)
         guard !retrying else { return }
         self.retryTask?.cancel()
         self.retryTask = nil
@@ -751,6 +758,107 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let handles = self.loop.healthMetrics.retriedRequests[cluster]
             handles[outcome == .success ? 0 : 1].increment(shard: self.loop.metrics.shard)
         }
+    }
+
+    // MARK: hedging
+
+    /// Who won a hedged exchange (the `outcome` label of `periscope_upstream_hedges_total`).
+    enum HedgeWinner: Int {
+        case primary = 1
+        case hedge = 2
+        /// The hedge failed (connect, reset) before the primary answered.
+        case hedgeFailed = 3
+    }
+
+    /// The hedge delay passed without a response head: the request goes to another endpoint too.
+    private func sendHedge() {
+        self.hedgeTask = nil
+        guard self.phase == .proxying, !self.responseStarted, self.requestComplete, self.retryReplayable,
+            let route = self.route, let encoded = self.retryHead, let head = self.requestHead
+        else { return }
+        let cluster = route.cluster
+        let balancer = self.loop.balancers[cluster.index]
+        guard
+            let picked = balancer.pick(
+                request: head, clientAddressHash: self.clientAddressHash, excluding: self.lastPickedEndpoint),
+            picked != self.lastPickedEndpoint
+        else { return }
+        balancer.requestStarted(endpoint: picked)
+        let pool = self.loop.pools[cluster.endpoints[picked].index]
+        self.loop.metrics.picked(pool.endpoint)
+        let attempt = HedgeAttempt(
+            owner: self,
+            pool: pool,
+            endpoint: picked,
+            request: encoded,
+            parts: self.retryBody.map { .body($0) } + [.end(self.retryTrailers)],
+            method: self.requestMethod,
+            chunked: self.requestChunked
+        )
+        self.hedge = attempt
+        self.countHedge(cluster: cluster.index, outcome: 0)
+        if self.trace != nil {
+            _ = self.trace!.server.addEvent(.retry, timeUnixNano: WallClock.nowUnixNano(), payload: 2)
+        }
+        attempt.start()
+    }
+
+    private func countHedge(cluster: Int, outcome: Int) {
+        self.loop.healthMetrics.hedges[cluster][outcome].increment(shard: self.loop.metrics.shard)
+    }
+
+    /// Cancels the hedge timer and any hedge in flight (the primary answered, or the exchange ended).
+    private func endHedge(winner: HedgeWinner?) {
+        self.hedgeTask?.cancel()
+        self.hedgeTask = nil
+        guard let attempt = self.hedge else { return }
+        self.hedge = nil
+        let cluster = attempt.pool.cluster
+        self.loop.balancers[cluster.index].requestFinished(
+            endpoint: attempt.endpoint,
+            latencyNanos: max(0, (NIODeadline.now() - attempt.startedAt).nanoseconds),
+            failed: false
+        )
+        attempt.cancel()
+        if let winner { self.countHedge(cluster: cluster.index, outcome: winner.rawValue) }
+    }
+
+    /// The hedge's first response part arrived before the primary's head: the hedge wins. The primary attempt is
+    /// cancelled (no verdict on its endpoint) and the exchange continues on the hedge's connection.
+    func hedgeReceived(_ attempt: HedgeAttempt, _ part: HTTPClientResponsePart) {
+        guard attempt === self.hedge, self.phase == .proxying, !self.responseStarted,
+            let connection = attempt.adopt()
+        else {
+            attempt.cancel()
+            return
+        }
+        self.hedge = nil
+        let cluster = attempt.pool.cluster
+        self.countHedge(cluster: cluster.index, outcome: HedgeWinner.hedge.rawValue)
+        self.abortUpstream()
+        self.balancerExchangeEnded(nil, retrying: true)
+        self.balancerPick = (cluster.index, attempt.endpoint)
+        self.pickedAt = attempt.startedAt
+        self.lastPickedEndpoint = attempt.endpoint
+        self.pool = attempt.pool
+        self.upstreamStart = attempt.startedAt
+        self.perTryDeadline = nil
+        self.upstream = connection
+        connection.delegate = self
+        self.upstreamReceived(part)
+    }
+
+    /// The hedge could not be sent or broke: the primary attempt carries on alone.
+    func hedgeFailed(_ attempt: HedgeAttempt) {
+        guard attempt === self.hedge else { return }
+        self.hedge = nil
+        let cluster = attempt.pool.cluster
+        self.loop.balancers[cluster.index].requestFinished(
+            endpoint: attempt.endpoint,
+            latencyNanos: max(0, (NIODeadline.now() - attempt.startedAt).nanoseconds),
+            failed: true
+        )
+        self.countHedge(cluster: cluster.index, outcome: HedgeWinner.hedgeFailed.rawValue)
     }
 
     // MARK: retries
@@ -980,6 +1088,7 @@ extension ProxyServerHandler: UpstreamDelegate {
             {
                 return
             }
+            self.endHedge(winner: .primary)
             self.upstreamKeepAlive = head.isKeepAlive
             self.responseStatus = Int(head.status.code)
             if self.loop.state.isDraining { self.closeAfterExchange = true }

@@ -23,6 +23,10 @@ public final class RouteRuntime: Sendable {
     let retry: RetryConfig?
     /// `retry.per_try_timeout`.
     let perTryTimeout: TimeAmount?
+    /// `hedge.delay`, when the route hedges.
+    let hedgeDelay: TimeAmount?
+    /// The body size kept for a replay or a hedge (`retry.max_body_bytes`, 64 KiB without `retry`).
+    let replayBodyLimit: Int64
     /// Body limit for this route (route override or the listener's); `nil` is unlimited.
     let maxBodyBytes: Int64?
     /// The route's match as OpenTelemetry's `http.route` wants it: the path template (`/api/users/{id}`) or the
@@ -40,6 +44,8 @@ public final class RouteRuntime: Sendable {
         self.deadlineHeader = config.deadlineHeader
         self.retry = config.retry
         self.perTryTimeout = config.retry?.perTryTimeout.map { TimeAmount($0) }
+        self.hedgeDelay = config.hedge.map { TimeAmount($0.delay) }
+        self.replayBodyLimit = config.retry?.maxBodyBytes ?? RetryConfig().maxBodyBytes
         self.maxBodyBytes = config.maxBodyBytes ?? listenerLimits.maxBodyBytes
         self.template = config.match.path ?? config.match.prefix ?? "/"
     }

@@ -30,6 +30,9 @@ struct HealthMetrics: Sendable {
     let retriedRequests: [[CounterHandle]]
     /// By cluster index: `periscope_upstream_retry_budget_exhausted_total`.
     let retryBudgetExhausted: [CounterHandle]
+    /// By cluster index: `periscope_upstream_hedges_total` for `outcome` = `sent`, `primary_won`, `hedge_won`,
+    /// `hedge_failed`.
+    let hedges: [[CounterHandle]]
 
     /// The `reason` label values of a retry: the ``PeriscopeConfig/RetryCondition`` names, then `status` (a status
     /// `retry_on` lists by number).
@@ -100,6 +103,15 @@ struct HealthMetrics: Sendable {
             ["success", "failure"].map { retriedRequests.bind([cluster.name, $0]) }
         }
         self.retryBudgetExhausted = runtime.clusters.map { budgetExhausted.bind([$0.name]) }
+        let hedges = configured.counter(
+            name: "periscope_upstream_hedges_total",
+            help: "Hedged requests: hedges sent, and which attempt answered first (primary_won, hedge_won) or "
+                + "hedge_failed.",
+            labelNames: ["cluster", "outcome"]
+        )
+        self.hedges = runtime.clusters.map { cluster in
+            ["sent", "primary_won", "hedge_won", "hedge_failed"].map { hedges.bind([cluster.name, $0]) }
+        }
         var checkHandles: [[CounterHandle]] = []
         var transitionHandles: [[CounterHandle]] = []
         var ejectionHandles: [[CounterHandle]] = []
