@@ -95,6 +95,12 @@ public struct CircuitBreakerConfig: Sendable, Equatable {
     public var retryBudget: RetryBudgetConfig
     /// Most retries in flight to the cluster at once, whatever the budget allows. Key `max_retries`, default none.
     public var maxRetries: Int?
+    /// Most connections to the cluster's endpoints at once, over every event loop; a request that needs one more
+    /// waits as pending. Key `max_connections`, default none.
+    public var maxConnections: Int?
+    /// Most requests waiting for a connection to the cluster at once, over every event loop; more get an
+    /// immediate 503 with `x-periscope-rejected: max_pending`. Key `max_pending`, default none.
+    public var maxPending: Int?
 
     public init(
         maxRequests: Int? = nil,

@@ -9,7 +9,9 @@ enum HealthDecoder {
         "max_ejection_percent",
     ]
 
-    static let circuitBreakerKeys = ["max_requests", "max_retries", "failure_rate", "retry_budget"]
+    static let circuitBreakerKeys = [
+        "max_connections", "max_pending", "max_requests", "max_retries", "failure_rate", "retry_budget",
+    ]
     static let retryBudgetKeys = ["percent", "min_concurrency"]
     static let retryKeys = ["retry_on", "attempts", "per_try_timeout", "backoff", "max_body_bytes"]
     static let backoffKeys = ["base", "max"]
@@ -57,6 +59,8 @@ enum HealthDecoder {
         var breaker = CircuitBreakerConfig()
         breaker.maxRequests = mapping["max_requests"]?.int(minimum: 1)
         breaker.maxRetries = mapping["max_retries"]?.int(minimum: 0)
+        breaker.maxConnections = mapping["max_connections"]?.int(minimum: 1)
+        breaker.maxPending = mapping["max_pending"]?.int(minimum: 0)
         if let node = mapping["failure_rate"] {
             if node.isNull {
                 breaker.failureRate = FailureRateBreakerConfig()

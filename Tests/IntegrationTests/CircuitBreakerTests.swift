@@ -133,3 +133,47 @@ extension EndToEnd {
         }
     }
 }
+
+extension EndToEnd.CircuitBreaking {
+    @Test("max_connections 1, max_pending 1: one request is sent, one waits, the third gets 503 max_pending")
+    func connectionAndPendingCaps() async throws {
+        try await withUpstream(.delay(.milliseconds(700), then: .echo)) { upstream in
+            let settings = "circuit_breaker: {max_connections: 1, max_pending: 1}"
+            try await withPeriscope(
+                EndToEnd.HealthChecking.yaml(settings: settings, ports: [upstream.port]),
+                // One event loop: the waiting request is on the loop whose connection frees up.
+                environment: ["PERISCOPE_THREADS": "1"]
+            ) { gateway in
+                let port = try await gateway.port()
+                let statuses = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                    for index in 0..<2 {
+                        group.addTask {
+                            let client = try await HTTPTestClient.connect(port: port)
+                            defer { client.close() }
+                            let response = try await client.request(.GET, "/held/\(index)")
+                            return (response.status, response.header("x-periscope-rejected"))
+                        }
+                        // In order: the first takes the connection, the second waits for it.
+                        try await waitUntil("request \(index) at the gateway", timeout: .seconds(5)) {
+                            let text = try await gateway.scrapeText().text
+                            return text.contains("periscope_http_requests_in_flight{listener=\"public\"} \(index + 1)")
+                        }
+                    }
+                    let client = try await HTTPTestClient.connect(port: port)
+                    defer { client.close() }
+                    let third = try await client.request(.GET, "/third")
+                    var all = [(third.status, third.header("x-periscope-rejected"))]
+                    for try await result in group { all.append(result) }
+                    return all
+                }
+                #expect(statuses.filter { $0.0 == 200 }.count == 2)
+                #expect(statuses.filter { $0.0 == 503 && $0.1 == "max_pending" }.count == 1, "\(statuses)")
+                #expect(upstream.requestCount == 2)
+                #expect(upstream.acceptedConnections == 1)
+                let rejections = try await gateway.scrapeText().exposition.sum(
+                    "periscope_upstream_rejections_total", by: ["reason"])
+                #expect(rejections["max_pending"] == 1)
+            }
+        }
+    }
+}

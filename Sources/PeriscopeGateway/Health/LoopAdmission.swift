@@ -27,6 +27,8 @@ final class LoopAdmission {
     enum Rejection: String, CaseIterable, Sendable {
         case maxRequests = "max_requests"
         case circuitOpen = "circuit_open"
+        case maxPending = "max_pending"
+        case maxConnections = "max_connections"
     }
 
     private let runtime: GatewayRuntime
@@ -138,6 +140,11 @@ final class LoopAdmission {
     /// A retry taken with ``startRetry(cluster:)`` is over.
     func endRetry(cluster index: Int) {
         self.counters.retriesInFlight[index].wrappingDecrement(ordering: .relaxed)
+    }
+
+    /// Counts a rejection decided elsewhere (the pool's `max_pending`).
+    func count(_ rejection: Rejection, cluster: ClusterRuntime) {
+        _ = self.reject(cluster, rejection)
     }
 
     private func reject(_ cluster: ClusterRuntime, _ rejection: Rejection) -> Rejection {

@@ -73,6 +73,18 @@ struct LocalResponse {
         message: "the cluster has its most requests in flight",
         extraHeaders: [("x-periscope-rejected", "max_requests")]
     )
+    static let maxPending = Self(
+        status: .serviceUnavailable,
+        code: "upstream_overloaded",
+        message: "the cluster has its most requests waiting for a connection",
+        extraHeaders: [("x-periscope-rejected", "max_pending")]
+    )
+    static let maxConnections = Self(
+        status: .serviceUnavailable,
+        code: "upstream_overloaded",
+        message: "the cluster has its most connections open",
+        extraHeaders: [("x-periscope-rejected", "max_connections")]
+    )
     static let circuitOpen = Self(
         status: .serviceUnavailable,
         code: "circuit_open",
@@ -96,6 +108,8 @@ struct LocalResponse {
     static func rejected(_ rejection: LoopAdmission.Rejection) -> Self {
         switch rejection {
         case .maxRequests: .maxRequests
+        case .maxPending: .maxPending
+        case .maxConnections: .maxConnections
         case .circuitOpen: .circuitOpen
         }
     }
@@ -106,6 +120,8 @@ struct LocalResponse {
         case .connectTimeout: .connectTimeout
         case .poolExhausted: .poolExhausted
         case .noEndpoint: .noEndpoint
+        case .clusterPendingFull: .maxPending
+        case .clusterConnectionsFull: .maxConnections
         }
     }
 

@@ -438,7 +438,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 switch rejection {
                 case .circuitOpen:
                     _ = self.trace!.server.addEvent(.circuitOpen, timeUnixNano: now)
-                case .maxRequests:
+                case .maxRequests, .maxPending, .maxConnections:
                     let policy = tracing.shared.rejectionPolicyIDs[
                         LoopAdmission.Rejection.allCases.firstIndex(of: rejection)!]
                     _ = self.trace!.server.addEvent(.rejected, timeUnixNano: now, payload: policy.rawValue)
@@ -865,6 +865,10 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// The upstream could not be reached for this attempt: retried if the policy allows, else answered locally.
     private func upstreamUnavailable(_ error: UpstreamError) {
+        if let cluster = self.route?.cluster {
+            if error == .clusterPendingFull { self.loop.admission.count(.maxPending, cluster: cluster) }
+            if error == .clusterConnectionsFull { self.loop.admission.count(.maxConnections, cluster: cluster) }
+        }
         if error == .connectFailed || error == .connectTimeout, self.retry(.connectFailure, status: nil) { return }
         self.respondLocally(.forUpstream(error), close: !self.requestComplete)
     }

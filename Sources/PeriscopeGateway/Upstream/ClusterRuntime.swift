@@ -48,11 +48,14 @@ public final class ClusterRuntime: Sendable {
     let outlierDetection: OutlierDetectionConfig?
     /// Circuit breaking, when configured.
     let circuitBreaker: CircuitBreakerConfig?
+    /// Connections and pending requests over every loop (`max_connections`, `max_pending`).
+    let concurrency: ClusterConcurrency
 
     init(index: Int, config: ClusterConfig, endpoints: [EndpointRuntime]) {
         self.healthCheck = config.healthCheck
         self.outlierDetection = config.outlierDetection
         self.circuitBreaker = config.circuitBreaker
+        self.concurrency = ClusterConcurrency(config: config.circuitBreaker)
         self.name = config.name
         self.index = index
         self.endpoints = endpoints

@@ -14,6 +14,10 @@ enum UpstreamError: Error, Equatable {
     case poolExhausted
     /// The cluster has no endpoint to pick.
     case noEndpoint
+    /// The cluster has `circuit_breaker.max_pending` requests waiting for a connection already.
+    case clusterPendingFull
+    /// The cluster has `circuit_breaker.max_connections`, all on other event loops.
+    case clusterConnectionsFull
 }
 
 /// Someone waiting for a pooled connection.
@@ -71,8 +75,15 @@ final class EndpointPool {
             if connection.isActive { return .ready(connection) }
         }
         guard self.waiters.count < self.cluster.maxPending else { return .failed(.poolExhausted) }
+        guard self.cluster.concurrency.tryAddPending() else { return .failed(.clusterPendingFull) }
         self.waiters.append(waiter)
         self.connectForWaiters()
+        if self.total == 0 {
+            // The cluster's `max_connections` are all held by other event loops: no connection of this pool can
+            // free up for the waiter, so it is refused now rather than left to time out.
+            self.cancel(waiter)
+            return .failed(.clusterConnectionsFull)
+        }
         return .pending
     }
 
@@ -80,6 +91,7 @@ final class EndpointPool {
     func cancel(_ waiter: any PoolWaiter) {
         if let index = self.waiters.firstIndex(where: { $0 === waiter }) {
             self.waiters.remove(at: index)
+            self.cluster.concurrency.removePending()
         }
     }
 
@@ -95,7 +107,7 @@ final class EndpointPool {
             connection.close(reason: .maxRequests)
             return
         }
-        if let waiter = self.waiters.popFirst() {
+        if let waiter = self.takeWaiter() {
             waiter.poolProvided(connection)
             return
         }
@@ -106,6 +118,7 @@ final class EndpointPool {
     /// Called by a connection of this pool when its channel became inactive.
     func connectionClosed(_ connection: UpstreamConnection) {
         self.total -= 1
+        self.cluster.concurrency.removeConnection()
         self.handles.active.decrement(shard: self.metrics.shard)
         self.handles.closed[connection.closeReason.index].increment(shard: self.metrics.shard)
         if let index = self.idle.firstIndex(where: { $0 === connection }) {
@@ -130,9 +143,18 @@ final class EndpointPool {
 
     /// Starts connects until every waiter has one coming, within the connection limit.
     private func connectForWaiters() {
-        while self.connecting < self.waiters.count && self.total < self.cluster.maxConnectionsPerEndpoint {
+        while self.connecting < self.waiters.count && self.total < self.cluster.maxConnectionsPerEndpoint
+            && self.cluster.concurrency.tryAddConnection()
+        {
             self.connect()
         }
+    }
+
+    /// The first waiter, no longer pending.
+    private func takeWaiter() -> (any PoolWaiter)? {
+        guard let waiter = self.waiters.popFirst() else { return nil }
+        self.cluster.concurrency.removePending()
+        return waiter
     }
 
     private func connect() {
@@ -175,6 +197,7 @@ final class EndpointPool {
                     connection.pool = nil
                     // Closed before we saw it: channelInactive found no pool, so account for it here.
                     self.total -= 1
+                    self.cluster.concurrency.removeConnection()
                     self.connectFailed(.connectFailed)
                     return
                 }
@@ -183,7 +206,7 @@ final class EndpointPool {
                     Double((NIODeadline.now() - started).nanoseconds) / 1e9, shard: shard)
                 self.handles.created.increment(shard: shard)
                 self.handles.active.increment(shard: shard)
-                if let waiter = self.waiters.popFirst() {
+                if let waiter = self.takeWaiter() {
                     waiter.poolProvided(connection)
                 } else {
                     connection.idleSince = .now()
@@ -191,6 +214,7 @@ final class EndpointPool {
                 }
             case .failure(let error):
                 self.total -= 1
+                self.cluster.concurrency.removeConnection()
                 let kind: UpstreamError =
                     (error as? ChannelError) == .connectTimeout(self.cluster.connectTimeout)
                     ? .connectTimeout : .connectFailed
@@ -209,7 +233,7 @@ final class EndpointPool {
     }
 
     private func connectFailed(_ error: UpstreamError) {
-        if let waiter = self.waiters.popFirst() {
+        if let waiter = self.takeWaiter() {
             waiter.poolFailed(error)
         }
     }
