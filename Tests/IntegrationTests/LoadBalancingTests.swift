@@ -124,3 +124,27 @@ extension EndToEnd {
         }
     }
 }
+
+extension EndToEnd.LoadBalancing {
+    @Test(
+        "least_request and peak_ewma send measurably less to a slow endpoint than round robin does",
+        arguments: ["least_request", "peak_ewma"])
+    func loadAwareBalancersAvoidTheSlowEndpoint(policy: String) async throws {
+        try await withUpstream(name: "fast") { fast in
+            try await withUpstream(name: "slow", .delay(.milliseconds(40), then: .echo)) { slow in
+                let yaml = Self.yaml(
+                    cluster: "load_balancer: \(policy)",
+                    endpoints: ["- 127.0.0.1:\(fast.port)", "- 127.0.0.1:\(slow.port)"]
+                )
+                try await withPeriscope(yaml, environment: ["PERISCOPE_THREADS": "1"]) { gateway in
+                    let total = 400
+                    _ = try await Self.send(count: total, connections: 8, port: try await gateway.port())
+                    #expect(fast.requestCount + slow.requestCount == total)
+                    // Round robin would give each half; a load- or latency-aware pick sends far less to the slow one.
+                    let share = Double(slow.requestCount) / Double(total)
+                    #expect(share < 0.3, "\(policy): the slow endpoint got \(slow.requestCount) of \(total)")
+                }
+            }
+        }
+    }
+}
