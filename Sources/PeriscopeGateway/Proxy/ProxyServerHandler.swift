@@ -447,16 +447,11 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return self.respondLocally(.rejected(rejection), close: hasBody)
         }
         self.admittedCluster = cluster.index
-        let balancer = self.loop.balancers[cluster.index]
-        guard let picked = balancer.pick(request: head, clientAddressHash: self.clientAddressHash, excluding: nil)
-        else {
+        guard let (picked, pool) = self.pickEndpoint(cluster, head: head, excluding: nil) else {
             return self.respondLocally(.noEndpoint, close: hasBody)
         }
-        balancer.requestStarted(endpoint: picked)
         self.balancerPick = (cluster.index, picked)
         self.pickedAt = self.lastActivity
-        let pool = self.loop.pools[cluster.endpoints[picked].index]
-        self.loop.metrics.picked(pool.endpoint)
         self.pool = pool
         var request = self.context!.channel.allocator.buffer(capacity: 256 + head.uri.utf8.count)
         var propagation: (TracePropagation, SpanContext)?
@@ -485,6 +480,31 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if hasBody {
             self.ensureTimer(by: self.lastActivity + route.idleTimeout)
         }
+        self.acquireConnection(from: pool)
+    }
+
+    /// Picks an endpoint of `cluster` for the request (avoiding `excluding` when another is in rotation), tells the
+    /// balancer an attempt starts there and counts the pick; `nil` when no endpoint can serve (or, with
+    /// `requireOther`, when only `excluding` can).
+    private func pickEndpoint(
+        _ cluster: ClusterRuntime,
+        head: HTTPRequestHead,
+        excluding: Int?,
+        requireOther: Bool = false
+    ) -> (endpoint: Int, pool: EndpointPool)? {
+        let balancer = self.loop.balancers[cluster.index]
+        guard
+            let picked = balancer.pick(request: head, clientAddressHash: self.clientAddressHash, excluding: excluding),
+            !requireOther || picked != excluding
+        else { return nil }
+        balancer.requestStarted(endpoint: picked)
+        let pool = self.loop.pools[cluster.endpoints[picked].index]
+        self.loop.metrics.picked(pool.endpoint)
+        return (picked, pool)
+    }
+
+    /// Asks `pool` for a connection for the current attempt: attached now, later (pending), or failed.
+    private func acquireConnection(from pool: EndpointPool) {
         switch pool.acquire(for: self) {
         case .ready(let connection):
             self.attach(connection)
@@ -777,15 +797,10 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let route = self.route, let encoded = self.retryHead, let head = self.requestHead
         else { return }
         let cluster = route.cluster
-        let balancer = self.loop.balancers[cluster.index]
         guard
-            let picked = balancer.pick(
-                request: head, clientAddressHash: self.clientAddressHash, excluding: self.lastPickedEndpoint),
-            picked != self.lastPickedEndpoint
+            let (picked, pool) = self.pickEndpoint(
+                cluster, head: head, excluding: self.lastPickedEndpoint, requireOther: true)
         else { return }
-        balancer.requestStarted(endpoint: picked)
-        let pool = self.loop.pools[cluster.endpoints[picked].index]
-        self.loop.metrics.picked(pool.endpoint)
         let attempt = HedgeAttempt(
             owner: self,
             pool: pool,
@@ -946,30 +961,16 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let encoded = self.retryHead, self.retryReplayable
         else { return }
         let cluster = route.cluster
-        let balancer = self.loop.balancers[cluster.index]
-        guard
-            let picked = balancer.pick(
-                request: head, clientAddressHash: self.clientAddressHash, excluding: self.lastPickedEndpoint)
-        else {
+        guard let (picked, pool) = self.pickEndpoint(cluster, head: head, excluding: self.lastPickedEndpoint) else {
             return self.respondLocally(.noEndpoint, close: false)
         }
-        balancer.requestStarted(endpoint: picked)
         self.balancerPick = (cluster.index, picked)
         self.pickedAt = .now()
         self.lastPickedEndpoint = picked
-        let pool = self.loop.pools[cluster.endpoints[picked].index]
-        self.loop.metrics.picked(pool.endpoint)
         self.pool = pool
         self.pendingRequest = encoded
         self.early = CircularBuffer(self.retryBody.map { .body($0) } + [.end(self.retryTrailers)])
-        switch pool.acquire(for: self) {
-        case .ready(let connection):
-            self.attach(connection)
-        case .pending:
-            break
-        case .failed(let error):
-            self.upstreamUnavailable(error)
-        }
+        self.acquireConnection(from: pool)
     }
 
     private func abortUpstream() {
