@@ -1,7 +1,8 @@
 /// Reads one `listeners[].routes[]` entry and its `match`.
 enum RouteDecoder {
     static let keys = [
-        "name", "match", "cluster", "timeout", "idle_timeout", "max_body_bytes", "slo", "deadline_header", "retry", "hedge",
+        "name", "match", "cluster", "timeout", "idle_timeout", "max_body_bytes", "slo", "deadline_header", "retry",
+        "hedge",
     ]
     static let matchKeys = ["host", "path", "prefix", "methods"]
 
