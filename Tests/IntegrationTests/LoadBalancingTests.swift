@@ -148,3 +148,54 @@ extension EndToEnd.LoadBalancing {
         }
     }
 }
+
+extension EndToEnd.LoadBalancing {
+    @Test(
+        "ring_hash and maglev keep at least 85 % of keys on their endpoint when one of ten leaves rotation",
+        arguments: ["ring_hash", "maglev"])
+    func consistentHashingSurvivesARemovedEndpoint(policy: String) async throws {
+        var upstreams: [TestUpstream] = []
+        for index in 0..<10 { upstreams.append(try await TestUpstream.start(name: "u\(index)")) }
+        let yaml = Self.yaml(
+            cluster: """
+                load_balancer: \(policy)
+                hash_key: header:X-User
+                health_check: {path: /health, interval: 250ms, timeout: 200ms, unhealthy_threshold: 1, jitter: 0}
+                """,
+            endpoints: upstreams.map { "- 127.0.0.1:\($0.port)" }
+        )
+        do {
+            try await withPeriscope(yaml, environment: ["PERISCOPE_THREADS": "2"]) { gateway in
+                let port = try await gateway.port()
+                let users = 500
+                func owners() async throws -> [Int: String] {
+                    let answered = try await Self.send(count: users, connections: 4, port: port) { index in
+                        [("X-User", "user-\(index)")]
+                    }
+                    return answered
+                }
+                let before = try await owners()
+                #expect(try await owners() == before, "the same key must land on the same endpoint")
+                let removed = upstreams[3]
+                await removed.stop()
+                try await waitUntil("u3 out of rotation", timeout: .seconds(5)) {
+                    let exposition = try await gateway.scrapeText().exposition
+                    return exposition.samples(named: "periscope_upstream_endpoint_healthy").contains {
+                        $0.labels["endpoint"] == "127.0.0.1:\(removed.port)" && $0.value == 0
+                    }
+                }
+                let after = try await owners()
+                #expect(!after.values.contains("u3"))
+                let stayed = before.filter { after[$0.key] == $0.value }.count
+                let movable = before.filter { $0.value == "u3" }.count
+                // Only u3's keys had to move; at least 85 % of all keys stay where they were.
+                #expect(Double(stayed) >= 0.85 * Double(users), "\(policy): \(stayed) of \(users) stayed")
+                #expect(stayed + movable >= users - users / 20, "\(policy): keys of live endpoints moved")
+            }
+        } catch {
+            for upstream in upstreams { await upstream.stop() }
+            throw error
+        }
+        for upstream in upstreams { await upstream.stop() }
+    }
+}
