@@ -983,33 +983,20 @@ def slos():
             w=10,
         ),
         row("Service level indicators"),
-        timeseries(
-            "SLI (5m)",
-            "Share of good events over the last 5 minutes, per route and SLO; dashed: the objective.",
-            "percentunit",
-            targets((sli("5m"), "{{route}} {{slo}}"), (rule(OBJECTIVE), "objective {{route}} {{slo}}")),
-            overrides=sli_overrides,
-            soft_min=None,
-            w=8,
-        ),
-        timeseries(
-            "SLI (1h)",
-            "Share of good events over the last hour, per route and SLO; dashed: the objective.",
-            "percentunit",
-            targets((sli("1h"), "{{route}} {{slo}}"), (rule(OBJECTIVE), "objective {{route}} {{slo}}")),
-            overrides=sli_overrides,
-            soft_min=None,
-            w=8,
-        ),
-        timeseries(
-            "SLI (1d)",
-            "Share of good events over the last day, per route and SLO; dashed: the objective.",
-            "percentunit",
-            targets((sli("1d"), "{{route}} {{slo}}"), (rule(OBJECTIVE), "objective {{route}} {{slo}}")),
-            overrides=sli_overrides,
-            soft_min=None,
-            w=8,
-        ),
+    ]
+    for window, span in (("5m", "5 minutes"), ("1h", "hour"), ("1d", "day")):
+        items.append(
+            timeseries(
+                "SLI (%s)" % window,
+                "Share of good events over the last %s, per route and SLO; dashed: the objective." % span,
+                "percentunit",
+                targets((sli(window), "{{route}} {{slo}}"), (rule(OBJECTIVE), "objective {{route}} {{slo}}")),
+                overrides=sli_overrides,
+                soft_min=None,
+                w=8,
+            )
+        )
+    items += [
         timeseries(
             "Error budget remaining (30d)",
             "Share of the 30-day error budget not yet spent, per route and SLO; below 0 the budget is exhausted.",
