@@ -63,22 +63,11 @@ public enum HashKey: Sendable, Equatable, CustomStringConvertible {
         if name.isEmpty {
             throw ValueProblem("hash_key '\(kind):' needs a \(kind) name", hint: "write e.g. \(example)")
         }
-        guard name.unicodeScalars.allSatisfy(Self.isTokenCharacter) else {
+        guard name.unicodeScalars.allSatisfy(MethodToken.isTokenCharacter) else {
             throw ValueProblem(
                 "'\(name)' is not a valid \(kind) name",
                 hint: "names are tokens such as X-User, without spaces or separators"
             )
-        }
-    }
-
-    private static func isTokenCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar {
-        case "a"..."z", "A"..."Z", "0"..."9":
-            return true
-        case "!", "#", "$", "%", "&", "'", "*", "+", "-", ".", "^", "_", "`", "|", "~":
-            return true
-        default:
-            return false
         }
     }
 }

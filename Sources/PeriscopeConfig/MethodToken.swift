@@ -11,6 +11,7 @@ enum MethodToken {
         return method.uppercased()
     }
 
+    /// Whether `scalar` is an RFC 9110 `tchar` (the characters of methods, header names and cookie names).
     static func isTokenCharacter(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
         case "a"..."z", "A"..."Z", "0"..."9":

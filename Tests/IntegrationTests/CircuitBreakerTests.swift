@@ -103,20 +103,8 @@ extension EndToEnd {
         @Test("deadline_header: the upstream learns the route timeout, or the client's smaller deadline")
         func deadlineHeader() async throws {
             try await withUpstream { upstream in
-                let yaml = """
-                    listeners:
-                      - name: public
-                        address: 127.0.0.1:0
-                        routes:
-                          - name: all
-                            match: { prefix: / }
-                            cluster: up
-                            timeout: 3s
-                            deadline_header: X-Request-Timeout-Ms
-                    clusters:
-                      - name: up
-                        endpoints: [127.0.0.1:\(upstream.port)]
-                    """
+                let yaml = GatewayYAML.proxyAll(
+                    to: upstream.port, route: "timeout: 3s\ndeadline_header: X-Request-Timeout-Ms")
                 try await withPeriscope(yaml) { gateway in
                     let client = try await HTTPTestClient.connect(port: try await gateway.port())
                     defer { client.close() }

@@ -8,21 +8,8 @@ extension EndToEnd {
     @Suite(.timeLimit(.minutes(2))) struct HealthChecking {
         /// A listener sending everything to cluster `pair` with `settings` (YAML, unindented) and `ports`.
         static func yaml(settings: String, ports: [Int], top: String = "") -> String {
-            let endpoints = ports.map { "      - 127.0.0.1:\($0)" }.joined(separator: "\n")
-            return top + """
-                listeners:
-                  - name: public
-                    address: 127.0.0.1:0
-                    routes:
-                      - name: all
-                        match: { prefix: / }
-                        cluster: pair
-                clusters:
-                  - name: pair
-                \(GatewayYAML.indent(settings, by: 4))
-                    endpoints:
-                \(endpoints)
-                """
+            GatewayYAML.proxyAll(
+                toEndpoints: ports.map { "127.0.0.1:\($0)" }, clusterName: "pair", cluster: settings, top: top)
         }
 
         static let checks = """

@@ -10,19 +10,11 @@ extension EndToEnd {
 
         /// A listener sending everything to cluster `pair` made of `endpoints` (YAML list items, unindented).
         static func yaml(cluster: String, endpoints: [String]) -> String {
-            """
-            listeners:
-              - name: public
-                address: 127.0.0.1:0
-                routes:
-                  - name: all
-                    match: { prefix: / }
-                    cluster: pair
-            clusters:
-              - name: pair
-            \(GatewayYAML.indent(cluster, by: 4))    endpoints:
-            \(GatewayYAML.indent(endpoints.joined(separator: "\n"), by: 6))
-            """
+            GatewayYAML.proxyAll(
+                toEndpoints: endpoints.map { $0.hasPrefix("- ") ? String($0.dropFirst(2)) : $0 },
+                clusterName: "pair",
+                cluster: cluster
+            )
         }
 
         /// Sends `count` GETs over `connections` keep-alive connections (request `i` on connection `i % connections`),

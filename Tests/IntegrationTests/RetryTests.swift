@@ -8,23 +8,12 @@ extension EndToEnd {
     @Suite(.timeLimit(.minutes(2))) struct Retries {
         /// A listener whose route `all` (with `retry`, unindented YAML) sends to cluster `pair` (`cluster` settings).
         static func yaml(retry: String, cluster: String = "", ports: [Int]) -> String {
-            let endpoints = ports.map { "      - 127.0.0.1:\($0)" }.joined(separator: "\n")
-            return """
-                listeners:
-                  - name: public
-                    address: 127.0.0.1:0
-                    routes:
-                      - name: all
-                        match: { prefix: / }
-                        cluster: pair
-                        timeout: 10s
-                \(GatewayYAML.indent(retry, by: 8))
-                clusters:
-                  - name: pair
-                \(GatewayYAML.indent(cluster, by: 4))
-                    endpoints:
-                \(endpoints)
-                """
+            GatewayYAML.proxyAll(
+                toEndpoints: ports.map { "127.0.0.1:\($0)" },
+                clusterName: "pair",
+                route: "timeout: 10s\n" + retry,
+                cluster: cluster
+            )
         }
 
         static func sum(_ gateway: PeriscopeProcess, _ name: String, by labels: [String]) async throws

@@ -12,19 +12,34 @@ enum GatewayYAML {
         cluster: String = "",
         top: String = ""
     ) -> String {
-        """
-        listeners:
-          - name: public
-            address: 127.0.0.1:0
-        \(indent(listener, by: 4))    routes:
-              - name: all
-                match: { prefix: / }
-                cluster: up
-        \(indent(route, by: 8))clusters:
-          - name: up
-            endpoints: [127.0.0.1:\(upstreamPort)]
-        \(indent(cluster, by: 4))\(top.isEmpty ? "" : top + "\n")
-        """
+        Self.proxyAll(
+            toEndpoints: ["127.0.0.1:\(upstreamPort)"], listener: listener, route: route, cluster: cluster, top: top)
+    }
+
+    /// ``proxyAll(to:listener:route:cluster:top:)`` with several endpoints — YAML list items without the dash
+    /// (`127.0.0.1:9001`, `{address: 127.0.0.1:9002, weight: 3}`) — in a cluster named `clusterName`.
+    static func proxyAll(
+        toEndpoints endpoints: [String],
+        clusterName: String = "up",
+        listener: String = "",
+        route: String = "",
+        cluster: String = "",
+        top: String = ""
+    ) -> String {
+        let items = endpoints.map { "- " + $0 }.joined(separator: "\n")
+        return """
+            listeners:
+              - name: public
+                address: 127.0.0.1:0
+            \(indent(listener, by: 4))    routes:
+                  - name: all
+                    match: { prefix: / }
+                    cluster: \(clusterName)
+            \(indent(route, by: 8))clusters:
+              - name: \(clusterName)
+                endpoints:
+            \(indent(items, by: 6))\(indent(cluster, by: 4))\(top.isEmpty ? "" : top + "\n")
+            """
     }
 
     /// Indents every line of `text` by `spaces` and ends it with a newline (empty text stays empty).
