@@ -1,5 +1,7 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
+import PeriscopeTelemetry
 import Testing
 
 @testable import PeriscopeGateway
@@ -142,5 +144,31 @@ import Testing
         #expect(HopByHop.isHopByHop("PROXY-AUTHENTICATE"))
         #expect(!HopByHop.isHopByHop("Proxyish"))
         #expect("  chunked \t".trimmingASCIISpaces() == "chunked")
+    }
+
+    @Test(
+        "another attempt's head names its span in every propagation format; the original head is unchanged",
+        arguments: [(TracePropagation.w3c, 1), (.b3, 1), (.b3Multi, 1), (.w3cAndB3, 2)]
+    )
+    func replacesTheAttemptSpanID(propagation: TracePropagation, occurrences: Int) {
+        let head = HTTPRequestHead(
+            version: .http1_1, method: .GET, uri: "/a",
+            headers: HTTPHeaders([("host", "example.com"), ("x-request-id", "5e1f0c2a9d3b7e41")]))
+        let first = SpanID(0x00f0_67aa_0ba9_02b7)
+        let context = SpanContext(
+            traceID: TraceID(high: 0x4bf9_2f35_77b3_4da6, low: 0xa3ce_929d_0e0e_4736), spanID: first,
+            parentSpanID: SpanID(0x1111_2222_3333_4444), flags: .sampled)
+        var buffer = ByteBuffer()
+        RequestRewriter.writeUpstreamHead(
+            head, facts: RequestRewriter.facts(of: head), clientAddress: nil, trace: (propagation, context),
+            into: &buffer)
+        let original = String(buffer: buffer)
+        let next = RequestRewriter.replacingSpanID(first.rawValue, with: 0x0123_4567_89ab_cdef, in: buffer)
+        #expect(String(buffer: buffer) == original)
+        let text = String(buffer: next)
+        #expect(text.components(separatedBy: "0123456789abcdef").count - 1 == occurrences)
+        #expect(!text.contains("00f067aa0ba902b7"))
+        // Nothing else changed: the trace id, the parent, the other headers.
+        #expect(text.replacingOccurrences(of: "0123456789abcdef", with: "00f067aa0ba902b7") == original)
     }
 }

@@ -8,16 +8,27 @@ import PeriscopeTelemetry
     import Darwin
 #endif
 
-/// The spans of the exchange in progress: the gateway's SERVER span and, once a request is sent upstream, its
-/// CLIENT span, both filled in place as the exchange goes and pushed to the loop's span ring when it ends.
+/// The spans of the exchange in progress: the gateway's SERVER span and one CLIENT span per upstream attempt, filled
+/// in place as the exchange goes and pushed to the loop's span ring when it ends.
+///
+/// The first attempt's CLIENT span lives in ``client``; a retry, a replay after a stale pooled connection, or a hedge
+/// that wins ends the current one (it moves to ``endedClients``) and starts another with its own span id, which the
+/// attempt's request carries in its trace headers. Ended attempts wait for the end of the exchange, where the tail
+/// rules (`keep_errors`, `keep_slower_than`) decide whether any of the exchange's spans are exported.
 struct ExchangeTrace {
     /// The server span's context (trace id, span id, sampling, tracestate).
     let context: SpanContext
     var server: SpanRecord
+    /// The CLIENT span of the current upstream attempt.
     var client: SpanRecord
-    /// Whether a request went upstream (the client span exists).
+    /// Whether an upstream attempt started (``client`` is a span).
     var hasClient = false
     var clientEnded = false
+    /// Attempts started so far, hedges included (the next attempt's number is this plus one).
+    private(set) var attempts: UInt8 = 0
+    /// The CLIENT spans of attempts that ended before the current one; empty (no allocation) unless the exchange
+    /// retried or hedged.
+    var endedClients: [SpanRecord] = []
 
     /// Starts the server span of a request: continues or starts the trace (extracting the configured headers),
     /// decides sampling, and records the request's attributes.
@@ -54,11 +65,9 @@ struct ExchangeTrace {
         server.clientAddress = clientAddress
         self.server = server
         self.client = SpanRecord()
-        self.client.kind = .client
-        self.client.method = server.method
     }
 
-    /// The context sent upstream: the same trace, with the client span as the parent.
+    /// The context sent upstream with the current attempt: the same trace, with the attempt's span as the parent.
     var upstreamContext: SpanContext {
         var context = self.context
         context.parentSpanID = context.spanID
@@ -71,51 +80,78 @@ struct ExchangeTrace {
         self.server.clusterID = tracing.clusterIDs[route.cluster.index]
     }
 
-    /// Draws the client span's id before the upstream request head is written (it goes into `traceparent`).
-    mutating func prepareClient(ids: inout IDGenerator) {
+    /// A new CLIENT span for an attempt on `endpoint` (a global endpoint index), started now, numbered after the
+    /// attempts before it. Its id goes into the attempt's trace headers.
+    mutating func newAttemptSpan(endpoint: Int, tracing: GatewayTracing, ids: inout IDGenerator) -> SpanRecord {
         let context = self.context
-        self.client = SpanRecord(
+        var span = SpanRecord(
             kind: .client,
             traceID: context.traceID,
             spanID: ids.nextSpanID(),
             parentSpanID: context.spanID,
             traceFlags: context.flags.rawValue,
             parentIsRemote: false,
-            startTimeUnixNano: 0
+            startTimeUnixNano: WallClock.nowUnixNano()
         )
-        self.client.method = self.server.method
-        self.client.routeID = self.server.routeID
-        self.client.clusterID = self.server.clusterID
-        self.client.attempt = 1
+        span.method = self.server.method
+        span.routeID = self.server.routeID
+        span.clusterID = self.server.clusterID
+        span.endpointID = tracing.endpointIDs[endpoint]
+        span.serverPort = tracing.endpointPorts[endpoint]
+        self.attempts &+= 1
+        span.attempt = self.attempts
+        return span
     }
 
-    /// The request was written to an upstream connection.
-    mutating func beginClient(endpoint: Int, tracing: GatewayTracing, replay: Bool) {
-        if replay {
-            // A replay after a stale pooled connection, or a retry: the same client span, noted as a `retry` event
-            // with the attempt number, now naming the endpoint of the new attempt.
-            self.client.attempt &+= 1
-            _ = self.client.addEvent(
-                .retry, timeUnixNano: WallClock.nowUnixNano(), payload: UInt32(self.client.attempt))
-            self.client.endpointID = tracing.endpointIDs[endpoint]
-            self.client.serverPort = tracing.endpointPorts[endpoint]
-            return
-        }
+    /// Starts the current attempt's CLIENT span on `endpoint`, before the request head is written (its id goes into
+    /// the trace headers). A previous attempt must have been ended with ``endAttempt(status:errorTypeID:)``.
+    mutating func startAttempt(endpoint: Int, tracing: GatewayTracing, ids: inout IDGenerator) {
+        self.client = self.newAttemptSpan(endpoint: endpoint, tracing: tracing, ids: &ids)
         self.hasClient = true
-        self.client.startTimeUnixNano = WallClock.nowUnixNano()
-        self.client.endpointID = tracing.endpointIDs[endpoint]
-        self.client.serverPort = tracing.endpointPorts[endpoint]
+        self.clientEnded = false
+        if self.attempts > 1 {
+            // The server span notes each attempt after the first.
+            _ = self.server.addEvent(
+                .retry, timeUnixNano: self.client.startTimeUnixNano, payload: UInt32(self.attempts))
+        }
     }
 
-    /// The upstream exchange ended (`status` 0 when it failed before a response).
+    /// The upstream exchange of the current attempt ended (`status` 0 when it failed before a response).
     mutating func endClient(status: Int, errorTypeID: SpanStringID = .none) {
         guard self.hasClient && !self.clientEnded else { return }
         self.clientEnded = true
-        self.client.endTimeUnixNano = WallClock.nowUnixNano()
-        self.client.responseStatusCode = UInt16(clamping: status)
+        Self.end(&self.client, status: status, errorTypeID: errorTypeID)
+    }
+
+    /// Ends the current attempt (it is being retried or replaced) and keeps its span for the end of the exchange.
+    mutating func endAttempt(status: Int, errorTypeID: SpanStringID) {
+        guard self.hasClient else { return }
+        self.endClient(status: status, errorTypeID: errorTypeID)
+        self.endedClients.append(self.client)
+        self.hasClient = false
+    }
+
+    /// Ends an attempt that is not the current one (a hedge that lost or failed) and keeps its span.
+    mutating func endDetachedAttempt(_ span: SpanRecord, status: Int, errorTypeID: SpanStringID) {
+        var span = span
+        Self.end(&span, status: status, errorTypeID: errorTypeID)
+        self.endedClients.append(span)
+    }
+
+    /// A hedge won: the current attempt ends as `cancelled` and the hedge's span becomes the current one.
+    mutating func adoptAttempt(_ span: SpanRecord, cancelledID: SpanStringID) {
+        self.endAttempt(status: 0, errorTypeID: cancelledID)
+        self.client = span
+        self.hasClient = true
+        self.clientEnded = false
+    }
+
+    private static func end(_ span: inout SpanRecord, status: Int, errorTypeID: SpanStringID) {
+        span.endTimeUnixNano = WallClock.nowUnixNano()
+        span.responseStatusCode = UInt16(clamping: status)
         if status >= 500 || status == 0 {
-            self.client.status = .error
-            self.client.errorTypeID = errorTypeID
+            span.status = .error
+            span.errorTypeID = errorTypeID
         }
     }
 
@@ -144,6 +180,9 @@ struct ExchangeTrace {
             return
         }
         shared.buffer.push(self.server, loop: tracing.loopIndex)
+        for ended in self.endedClients {
+            shared.buffer.push(ended, loop: tracing.loopIndex)
+        }
         if self.hasClient {
             shared.buffer.push(self.client, loop: tracing.loopIndex)
         }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import PeriscopeTelemetry
 
 /// The second attempt of a hedged request: it waits for a pooled connection, sends the kept request on it, and
 /// reports its first response part to the handler, which either adopts it (it won) or cancels it.
@@ -12,6 +13,8 @@ final class HedgeAttempt: UpstreamDelegate, PoolWaiter {
     /// The endpoint's index in its cluster (for the balancer).
     let endpoint: Int
     let startedAt: NIODeadline
+    /// The attempt's CLIENT span (started when the hedge was decided), when the exchange is traced.
+    let span: SpanRecord?
     private let request: ByteBuffer
     private let parts: [HTTPServerRequestPart]
     private let method: HTTPMethod
@@ -19,11 +22,14 @@ final class HedgeAttempt: UpstreamDelegate, PoolWaiter {
     /// The connection the hedge was sent on, once there is one.
     private(set) var connection: UpstreamConnection?
     private(set) var isDone = false
+    /// Whether the request was written to a connection (a failure after that is a reset, before it a connect failure).
+    private(set) var wasSent = false
 
     init(
         owner: ProxyServerHandler,
         pool: EndpointPool,
         endpoint: Int,
+        span: SpanRecord?,
         request: ByteBuffer,
         parts: [HTTPServerRequestPart],
         method: HTTPMethod,
@@ -33,6 +39,7 @@ final class HedgeAttempt: UpstreamDelegate, PoolWaiter {
         self.pool = pool
         self.endpoint = endpoint
         self.startedAt = .now()
+        self.span = span
         self.request = request
         self.parts = parts
         self.method = method
@@ -82,6 +89,7 @@ final class HedgeAttempt: UpstreamDelegate, PoolWaiter {
             return
         }
         self.connection = connection
+        self.wasSent = true
         connection.delegate = self
         connection.requestsSent += 1
         connection.writeHead(self.request, method: self.method)

@@ -65,6 +65,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// policy's size; `nil` once the request cannot be replayed).
     private var requestHead: HTTPRequestHead?
     private var retryHead: ByteBuffer?
+    /// The span id in ``retryHead``'s trace headers (the first attempt's CLIENT span), replaced in each later attempt.
+    private var retryHeadSpanID: UInt64 = 0
     /// Whether the request can still be replayed (its body so far fits `retry.max_body_bytes`).
     private var retryReplayable = false
     /// The body parts kept for a replay (empty, with no allocation, for the usual bodiless request) and the end.
@@ -456,7 +458,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var request = self.context!.channel.allocator.buffer(capacity: 256 + head.uri.utf8.count)
         var propagation: (TracePropagation, SpanContext)?
         if let tracing = self.loop.tracing, self.trace != nil {
-            self.trace!.prepareClient(ids: &tracing.ids)
+            self.trace!.startAttempt(endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.ids)
             propagation = (tracing.shared.propagation, self.trace!.upstreamContext)
         }
         RequestRewriter.writeUpstreamHead(
@@ -472,6 +474,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if route.retry != nil || route.hedgeDelay != nil {
             self.requestHead = head
             self.retryHead = request
+            self.retryHeadSpanID = self.trace?.client.spanID ?? 0
             self.retryReplayable = true
             self.retryBodyBytes = 0
         }
@@ -525,10 +528,6 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         if let delay = self.route?.hedgeDelay, self.hedge == nil, self.hedgeTask == nil, self.retriesMade == 0 {
             self.hedgeTask = self.loop.eventLoop.assumeIsolated().scheduleTask(in: delay) { self.sendHedge() }
-        }
-        if let tracing = self.loop.tracing, let endpoint = self.pool?.endpoint.index {
-            let replay = self.trace?.hasClient == true
-            self.trace?.beginClient(endpoint: endpoint, tracing: tracing.shared, replay: replay)
         }
         self.pendingRequest = nil
         self.upstream = connection
@@ -801,20 +800,29 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let (picked, pool) = self.pickEndpoint(
                 cluster, head: head, excluding: self.lastPickedEndpoint, requireOther: true)
         else { return }
+        var request = encoded
+        var span: SpanRecord?
+        if let tracing = self.loop.tracing, self.trace != nil {
+            // The hedge is an attempt of its own: its CLIENT span, named in its trace headers.
+            let hedgeSpan = self.trace!.newAttemptSpan(
+                endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.ids)
+            _ = self.trace!.server.addEvent(
+                .retry, timeUnixNano: hedgeSpan.startTimeUnixNano, payload: UInt32(hedgeSpan.attempt))
+            request = RequestRewriter.replacingSpanID(self.retryHeadSpanID, with: hedgeSpan.spanID, in: encoded)
+            span = hedgeSpan
+        }
         let attempt = HedgeAttempt(
             owner: self,
             pool: pool,
             endpoint: picked,
-            request: encoded,
+            span: span,
+            request: request,
             parts: self.retryBody.map { .body($0) } + [.end(self.retryTrailers)],
             method: self.requestMethod,
             chunked: self.requestChunked
         )
         self.hedge = attempt
         self.countHedge(cluster: cluster.index, outcome: 0)
-        if self.trace != nil {
-            _ = self.trace!.server.addEvent(.retry, timeUnixNano: WallClock.nowUnixNano(), payload: 2)
-        }
         attempt.start()
     }
 
@@ -835,6 +843,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             failed: false
         )
         attempt.cancel()
+        if let span = attempt.span, let tracing = self.loop.tracing, self.trace != nil {
+            self.trace!.endDetachedAttempt(span, status: 0, errorTypeID: tracing.shared.cancelledID)
+        }
         if let winner { self.countHedge(cluster: cluster.index, outcome: winner.rawValue) }
     }
 
@@ -850,6 +861,10 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.hedge = nil
         let cluster = attempt.pool.cluster
         self.countHedge(cluster: cluster.index, outcome: HedgeWinner.hedge.rawValue)
+        if let span = attempt.span, let tracing = self.loop.tracing, self.trace != nil {
+            // The primary attempt is cut short; the hedge's span is the exchange's attempt from now on.
+            self.trace!.adoptAttempt(span, cancelledID: tracing.shared.cancelledID)
+        }
         self.abortUpstream()
         self.balancerExchangeEnded(nil, retrying: true)
         self.balancerPick = (cluster.index, attempt.endpoint)
@@ -874,6 +889,10 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             failed: true
         )
         self.countHedge(cluster: cluster.index, outcome: HedgeWinner.hedgeFailed.rawValue)
+        if let span = attempt.span, let tracing = self.loop.tracing, self.trace != nil {
+            let failure: LocalResponse = attempt.wasSent ? .upstreamReset : .connectFailed
+            self.trace!.endDetachedAttempt(span, status: 0, errorTypeID: tracing.shared.localErrorID(failure))
+        }
     }
 
     // MARK: retries
@@ -934,6 +953,19 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if self.phase == .connecting, self.upstream == nil { self.pool?.cancel(self) }
         self.abortUpstream()
         self.balancerExchangeEnded(status.map(OutlierDetector.Outcome.init(status:)) ?? .gatewayError, retrying: true)
+        if let tracing = self.loop.tracing, self.trace != nil {
+            let errorType: SpanStringID
+            if let status {
+                errorType = tracing.shared.statusErrorID(status)
+            } else {
+                switch condition {
+                case .connectFailure: errorType = tracing.shared.localErrorID(.connectFailed)
+                case .perTryTimeout: errorType = tracing.shared.localErrorID(.upstreamTimeout)
+                case .reset, .serverError, .gatewayError: errorType = tracing.shared.localErrorID(.upstreamReset)
+                }
+            }
+            self.trace!.endAttempt(status: status ?? 0, errorTypeID: errorType)
+        }
         self.retriesMade += 1
         self.loop.healthMetrics.retries[cluster.index][reason].increment(shard: self.loop.metrics.shard)
         self.phase = .connecting
@@ -969,6 +1001,12 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.lastPickedEndpoint = picked
         self.pool = pool
         self.pendingRequest = encoded
+        if let tracing = self.loop.tracing, self.trace != nil {
+            // A new attempt, a new CLIENT span: the kept head is sent naming it.
+            self.trace!.startAttempt(endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.ids)
+            self.pendingRequest = RequestRewriter.replacingSpanID(
+                self.retryHeadSpanID, with: self.trace!.client.spanID, in: encoded)
+        }
         self.early = CircularBuffer(self.retryBody.map { .body($0) } + [.end(self.retryTrailers)])
         self.acquireConnection(from: pool)
     }
@@ -1133,7 +1171,10 @@ extension ProxyServerHandler: UpstreamDelegate {
             }
         case .end(let trailers):
             let now = NIODeadline.now()
-            self.trace?.endClient(status: self.responseStatus)
+            if let tracing = self.loop.tracing {
+                self.trace?.endClient(
+                    status: self.responseStatus, errorTypeID: tracing.shared.statusErrorID(self.responseStatus))
+            }
             if let start = self.upstreamStart, let pool = self.pool {
                 self.upstreamSeconds = Double((now - start).nanoseconds) / 1e9
                 let exemplar =
@@ -1191,6 +1232,14 @@ extension ProxyServerHandler: UpstreamDelegate {
         self.staleRetries += 1
         self.replayableRequest = nil
         self.pendingRequest = request
+        if let tracing = self.loop.tracing, self.trace != nil, self.trace!.hasClient {
+            // The replay is another attempt on the same endpoint: the broken one ends, a new span is named.
+            let sentSpanID = self.trace!.client.spanID
+            self.trace!.endAttempt(status: 0, errorTypeID: tracing.shared.localErrorID(.upstreamReset))
+            self.trace!.startAttempt(endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.ids)
+            self.pendingRequest = RequestRewriter.replacingSpanID(
+                sentSpanID, with: self.trace!.client.spanID, in: request)
+        }
         self.phase = .connecting
         self.logger.debug(
             "replaying request after a pooled connection closed", metadata: ["endpoint": "\(pool.endpoint.name)"])

@@ -176,3 +176,36 @@ extension HTTPMethod {
         }
     }
 }
+
+extension RequestRewriter {
+    /// `head`, an upstream request head whose trace headers name span `old`, with every occurrence of `old`'s 16
+    /// lowercase hex digits (in `traceparent`, `b3` or `x-b3-spanid`) replaced by `new`'s: the head of another
+    /// attempt of the same request, parented by that attempt's span. `head` itself is left as it was.
+    static func replacingSpanID(_ old: UInt64, with new: UInt64, in head: ByteBuffer) -> ByteBuffer {
+        var copy = head
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * SpanID.hexCount) { hex in
+            let raw = UnsafeMutableRawBufferPointer(hex)
+            let count = SpanID.hexCount
+            _ = SpanID(old).writeHex(into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<count]))
+            _ = SpanID(new).writeHex(into: UnsafeMutableRawBufferPointer(rebasing: raw[count..<(2 * count)]))
+            copy.withUnsafeMutableReadableBytes { bytes in
+                guard bytes.count >= count else { return }
+                var index = 0
+                while index <= bytes.count - count {
+                    var matches = true
+                    for offset in 0..<count where bytes[index + offset] != raw[offset] {
+                        matches = false
+                        break
+                    }
+                    if matches {
+                        (bytes.baseAddress! + index).copyMemory(from: raw.baseAddress! + count, byteCount: count)
+                        index += count
+                    } else {
+                        index += 1
+                    }
+                }
+            }
+        }
+        return copy
+    }
+}

@@ -25,6 +25,8 @@ public final class GatewayTracing: Sendable {
     let statusErrorIDs: [SpanStringID]
     /// Interned ``LoopAdmission/Rejection`` names, for the `rejected` span event's `periscope.policy`.
     let rejectionPolicyIDs: [SpanStringID]
+    /// `error.type` of an attempt cut short by the gateway (a hedge that lost, or the attempt a hedge beat).
+    let cancelledID: SpanStringID
 
     /// - Parameters:
     ///   - sampler: the head sampler (from the config, or the `OTEL_TRACES_SAMPLER` variables).
@@ -64,6 +66,18 @@ public final class GatewayTracing: Sendable {
         self.localErrorIDs = LocalResponse.codes.map { strings.intern($0) }
         self.statusErrorIDs = (500...599).map { strings.intern(String($0)) }
         self.rejectionPolicyIDs = LoopAdmission.Rejection.allCases.map { strings.intern($0.rawValue) }
+        self.cancelledID = strings.intern("cancelled")
+    }
+
+    /// `error.type` of an upstream answer with `status` (its code for a 5xx, none otherwise).
+    func statusErrorID(_ status: Int) -> SpanStringID {
+        (500...599).contains(status) ? self.statusErrorIDs[status - 500] : .none
+    }
+
+    /// `error.type` of a failure the gateway names with a ``LocalResponse`` code (`upstream_reset`, …).
+    func localErrorID(_ response: LocalResponse) -> SpanStringID {
+        let index = response.reasonIndex
+        return index < self.localErrorIDs.count ? self.localErrorIDs[index] : .none
     }
 
     /// Whether a finished request's spans are exported: sampled at the head, or kept by the tail rules.

@@ -46,7 +46,8 @@ enum SpanAttributeKey {
 
     // MARK: Event attributes
 
-    /// `periscope.attempt` (int), on `retry` events: the number of the attempt being started (2 for the first retry).
+    /// `periscope.attempt` (int), on the SERVER span's `retry` events: the number of the attempt being started (2 for
+    /// the first retry or a hedge).
     static let attempt = "periscope.attempt"
     /// `periscope.timeout_ms` (int), on `timeout` events: the timeout that elapsed, in milliseconds.
     static let timeoutMilliseconds = "periscope.timeout_ms"
