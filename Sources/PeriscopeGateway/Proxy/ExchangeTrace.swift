@@ -15,12 +15,18 @@ import PeriscopeTelemetry
 /// that wins ends the current one (it moves to ``endedClients``) and starts another with its own span id, which the
 /// attempt's request carries in its trace headers. Ended attempts wait for the end of the exchange, where the tail
 /// rules (`keep_errors`, `keep_slower_than`) decide whether any of the exchange's spans are exported.
+///
+/// A connection's handler keeps one for its life and ``start(head:tracing:listener:clientAddress:localPort:)``s it for
+/// each request, so the records are filled where they live (no optional to unwrap, no copy of the state per request).
 struct ExchangeTrace {
+    /// Whether a request is being traced (between ``start(head:tracing:listener:clientAddress:localPort:)`` and the
+    /// end of the exchange).
+    var isActive = false
     /// The server span's context (trace id, span id, sampling, tracestate).
-    let context: SpanContext
-    var server: SpanRecord
+    private(set) var context = SpanContext(traceID: .invalid, spanID: .invalid, flags: [])
+    var server = SpanRecord()
     /// The CLIENT span of the current upstream attempt.
-    var client: SpanRecord
+    var client = SpanRecord()
     /// Whether an upstream attempt started (``client`` is a span).
     var hasClient = false
     var clientEnded = false
@@ -30,9 +36,12 @@ struct ExchangeTrace {
     /// retried or hedged.
     var endedClients: [SpanRecord] = []
 
+    /// Nothing traced yet.
+    init() {}
+
     /// Starts the server span of a request: continues or starts the trace (extracting the configured headers),
     /// decides sampling, and records the request's attributes.
-    init(
+    mutating func start(
         head: HTTPRequestHead,
         tracing: LoopTracing,
         listener: ListenerRuntime,
@@ -43,7 +52,12 @@ struct ExchangeTrace {
         let incoming = shared.propagation.extract { head.headers[$0] }
         let context = SpanContext(incoming: incoming, sampler: shared.sampler, ids: &tracing.ids)
         self.context = context
-        var server = SpanRecord(
+        self.isActive = true
+        self.hasClient = false
+        self.clientEnded = false
+        self.attempts = 0
+        if !self.endedClients.isEmpty { self.endedClients.removeAll(keepingCapacity: true) }
+        self.server = SpanRecord(
             kind: .server,
             traceID: context.traceID,
             spanID: context.spanID,
@@ -52,19 +66,18 @@ struct ExchangeTrace {
             parentIsRemote: context.parentSpanID.isValid ? context.isParentRemote : nil,
             startTimeUnixNano: WallClock.nowUnixNano()
         )
-        server.method = SpanRecord.HTTPMethod(name: head.method.rawValue)
-        server.protocolVersion = SpanRecord.ProtocolVersion(major: head.version.major, minor: head.version.minor)
-        server.urlScheme = .http
-        server.setURLPath(requestTarget: head.uri)
-        if let agent = head.headers.first(name: "user-agent") { server.setUserAgent(agent) }
-        server.listenerID = shared.listenerIDs[listener.index]
+        self.server.method = SpanRecord.HTTPMethod(name: head.method.rawValue)
+        self.server.protocolVersion = SpanRecord.ProtocolVersion(
+            major: head.version.major, minor: head.version.minor)
+        self.server.urlScheme = .http
+        self.server.setURLPath(requestTarget: head.uri)
+        if let agent = head.headers.first(name: "user-agent") { self.server.setUserAgent(agent) }
+        self.server.listenerID = shared.listenerIDs[listener.index]
         // The bound port (a listener configured with port 0 has one only once bound).
-        server.serverPort = localPort.map { UInt16(clamping: $0) } ?? shared.listenerPorts[listener.index]
+        self.server.serverPort = localPort.map { UInt16(clamping: $0) } ?? shared.listenerPorts[listener.index]
         // server.address (and server.port when it names one) from Host, as the HTTP server conventions ask.
-        if let host = head.headers.first(name: "host") { server.setServerAddress(hostHeader: host) }
-        server.clientAddress = clientAddress
-        self.server = server
-        self.client = SpanRecord()
+        if let host = head.headers.first(name: "host") { self.server.setServerAddress(hostHeader: host) }
+        self.server.clientAddress = clientAddress
     }
 
     /// The context sent upstream with the current attempt: the same trace, with the attempt's span as the parent.

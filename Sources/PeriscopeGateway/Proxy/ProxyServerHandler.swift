@@ -114,8 +114,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var upstreamStart: NIODeadline?
     private var upstreamSeconds = 0.0
     private var responseStatus = 0
-    /// The spans of this exchange, when tracing is on.
-    private var trace: ExchangeTrace?
+    /// The spans of this exchange, when tracing is on (``ExchangeTrace/isActive``).
+    private var trace = ExchangeTrace()
     /// The index in ``LocalResponse/codes`` of the gateway's own answer to this exchange, if it gave one.
     private var localErrorIndex: Int?
     private var remoteAddress: SocketAddress?
@@ -268,7 +268,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func resetExchange() {
         self.balancerExchangeEnded(nil)
         self.upstreamHeadAt = nil
-        self.trace = nil
+        self.trace.isActive = false
         self.accessEntry = nil
         self.localErrorIndex = nil
         self.route = nil
@@ -335,20 +335,20 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             entry.clusterIndex = self.route?.cluster.index ?? -1
             entry.endpointIndex = self.pool?.endpoint.index ?? -1
             entry.localErrorIndex = self.localErrorIndex ?? -1
-            if let trace = self.trace {
-                entry.traceIDHigh = trace.server.traceIDHigh
-                entry.traceIDLow = trace.server.traceIDLow
-                entry.spanID = trace.server.spanID
+            if self.trace.isActive {
+                entry.traceIDHigh = self.trace.server.traceIDHigh
+                entry.traceIDLow = self.trace.server.traceIDLow
+                entry.spanID = self.trace.server.spanID
             }
             log.record(entry, loop: self.loop.index)
         }
         self.accessEntry = nil
         // A sampled request's duration observation carries its trace as an OpenMetrics/OTLP exemplar.
         var exemplar: Exemplar?
-        if let tracing = self.loop.tracing, self.trace != nil {
-            self.trace!.finish(status: self.responseStatus, localError: self.localErrorIndex, tracing: tracing)
-            if self.trace!.context.isSampled { exemplar = Exemplar(span: self.trace!.server) }
-            self.trace = nil
+        if let tracing = self.loop.tracing, self.trace.isActive {
+            self.trace.finish(status: self.responseStatus, localError: self.localErrorIndex, tracing: tracing)
+            if self.trace.context.isSampled { exemplar = Exemplar(span: self.trace.server) }
+            self.trace.isActive = false
         }
         let metrics = self.loop.metrics
         self.listenerMetrics.inFlight.decrement(shard: metrics.shard)
@@ -375,7 +375,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.lastActivity = .now()
         self.openExchange(at: self.lastActivity)
         if let tracing = self.loop.tracing {
-            self.trace = ExchangeTrace(
+            self.trace.start(
                 head: head,
                 tracing: tracing,
                 listener: self.listener,
@@ -386,7 +386,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if self.loop.accessLog != nil {
             var entry = AccessLogEntry()
             // One clock read when both are on: the log line starts when the server span does.
-            entry.startTimeUnixNano = self.trace?.server.startTimeUnixNano ?? WallClock.nowUnixNano()
+            entry.startTimeUnixNano =
+                self.trace.isActive ? self.trace.server.startTimeUnixNano : WallClock.nowUnixNano()
             entry.listenerIndex = self.listener.index
             entry.setMethod(head.method)
             entry.setPath(requestTarget: head.uri)
@@ -425,8 +426,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return self.respondLocally(.methodNotAllowed(allowed), close: mustClose)
         }
         self.route = route
-        if let tracing = self.loop.tracing {
-            self.trace?.matched(route: route, listener: self.listener, tracing: tracing.shared)
+        if let tracing = self.loop.tracing, self.trace.isActive {
+            self.trace.matched(route: route, listener: self.listener, tracing: tracing.shared)
         }
         if let limit = route.maxBodyBytes, let length = facts.contentLength, length > limit {
             return self.respondLocally(.bodyTooLarge, close: true)
@@ -435,15 +436,15 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.expectsContinue = facts.expectsContinue && hasBody
         let cluster = route.cluster
         if let rejection = self.loop.admission.admit(cluster: cluster, now: self.lastActivity) {
-            if let tracing = self.loop.tracing, self.trace != nil {
+            if let tracing = self.loop.tracing, self.trace.isActive {
                 let now = WallClock.nowUnixNano()
                 switch rejection {
                 case .circuitOpen:
-                    _ = self.trace!.server.addEvent(.circuitOpen, timeUnixNano: now)
+                    _ = self.trace.server.addEvent(.circuitOpen, timeUnixNano: now)
                 case .maxRequests, .maxPending, .maxConnections:
                     let policy = tracing.shared.rejectionPolicyIDs[
                         LoopAdmission.Rejection.allCases.firstIndex(of: rejection)!]
-                    _ = self.trace!.server.addEvent(.rejected, timeUnixNano: now, payload: policy.rawValue)
+                    _ = self.trace.server.addEvent(.rejected, timeUnixNano: now, payload: policy.rawValue)
                 }
             }
             return self.respondLocally(.rejected(rejection), close: hasBody)
@@ -457,9 +458,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.pool = pool
         var request = self.context!.channel.allocator.buffer(capacity: 256 + head.uri.utf8.count)
         var propagation: (TracePropagation, SpanContext)?
-        if let tracing = self.loop.tracing, self.trace != nil {
-            self.trace!.startAttempt(endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.ids)
-            propagation = (tracing.shared.propagation, self.trace!.upstreamContext)
+        if let tracing = self.loop.tracing, self.trace.isActive {
+            self.trace.startAttempt(endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.ids)
+            propagation = (tracing.shared.propagation, self.trace.upstreamContext)
         }
         RequestRewriter.writeUpstreamHead(
             head,
@@ -474,7 +475,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if route.retry != nil || route.hedgeDelay != nil {
             self.requestHead = head
             self.retryHead = request
-            self.retryHeadSpanID = self.trace?.client.spanID ?? 0
+            self.retryHeadSpanID = self.trace.isActive ? self.trace.client.spanID : 0
             self.retryReplayable = true
             self.retryBodyBytes = 0
         }
@@ -802,11 +803,11 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         else { return }
         var request = encoded
         var span: SpanRecord?
-        if let tracing = self.loop.tracing, self.trace != nil {
+        if let tracing = self.loop.tracing, self.trace.isActive {
             // The hedge is an attempt of its own: its CLIENT span, named in its trace headers.
-            let hedgeSpan = self.trace!.newAttemptSpan(
+            let hedgeSpan = self.trace.newAttemptSpan(
                 endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.ids)
-            _ = self.trace!.server.addEvent(
+            _ = self.trace.server.addEvent(
                 .retry, timeUnixNano: hedgeSpan.startTimeUnixNano, payload: UInt32(hedgeSpan.attempt))
             request = RequestRewriter.replacingSpanID(self.retryHeadSpanID, with: hedgeSpan.spanID, in: encoded)
             span = hedgeSpan
@@ -843,8 +844,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             failed: false
         )
         attempt.cancel()
-        if let span = attempt.span, let tracing = self.loop.tracing, self.trace != nil {
-            self.trace!.endDetachedAttempt(span, status: 0, errorTypeID: tracing.shared.cancelledID)
+        if let span = attempt.span, let tracing = self.loop.tracing, self.trace.isActive {
+            self.trace.endDetachedAttempt(span, status: 0, errorTypeID: tracing.shared.cancelledID)
         }
         if let winner { self.countHedge(cluster: cluster.index, outcome: winner.rawValue) }
     }
@@ -861,9 +862,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.hedge = nil
         let cluster = attempt.pool.cluster
         self.countHedge(cluster: cluster.index, outcome: HedgeWinner.hedge.rawValue)
-        if let span = attempt.span, let tracing = self.loop.tracing, self.trace != nil {
+        if let span = attempt.span, let tracing = self.loop.tracing, self.trace.isActive {
             // The primary attempt is cut short; the hedge's span is the exchange's attempt from now on.
-            self.trace!.adoptAttempt(span, cancelledID: tracing.shared.cancelledID)
+            self.trace.adoptAttempt(span, cancelledID: tracing.shared.cancelledID)
         }
         self.abortUpstream()
         self.balancerExchangeEnded(nil, retrying: true)
@@ -889,9 +890,9 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             failed: true
         )
         self.countHedge(cluster: cluster.index, outcome: HedgeWinner.hedgeFailed.rawValue)
-        if let span = attempt.span, let tracing = self.loop.tracing, self.trace != nil {
+        if let span = attempt.span, let tracing = self.loop.tracing, self.trace.isActive {
             let failure: LocalResponse = attempt.wasSent ? .upstreamReset : .connectFailed
-            self.trace!.endDetachedAttempt(span, status: 0, errorTypeID: tracing.shared.localErrorID(failure))
+            self.trace.endDetachedAttempt(span, status: 0, errorTypeID: tracing.shared.localErrorID(failure))
         }
     }
 
@@ -953,7 +954,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if self.phase == .connecting, self.upstream == nil { self.pool?.cancel(self) }
         self.abortUpstream()
         self.balancerExchangeEnded(status.map(OutlierDetector.Outcome.init(status:)) ?? .gatewayError, retrying: true)
-        if let tracing = self.loop.tracing, self.trace != nil {
+        if let tracing = self.loop.tracing, self.trace.isActive {
             let errorType: SpanStringID
             if let status {
                 errorType = tracing.shared.statusErrorID(status)
@@ -964,7 +965,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 case .reset, .serverError, .gatewayError: errorType = tracing.shared.localErrorID(.upstreamReset)
                 }
             }
-            self.trace!.endAttempt(status: status ?? 0, errorTypeID: errorType)
+            self.trace.endAttempt(status: status ?? 0, errorTypeID: errorType)
         }
         self.retriesMade += 1
         self.loop.healthMetrics.retries[cluster.index][reason].increment(shard: self.loop.metrics.shard)
@@ -1001,11 +1002,11 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.lastPickedEndpoint = picked
         self.pool = pool
         self.pendingRequest = encoded
-        if let tracing = self.loop.tracing, self.trace != nil {
+        if let tracing = self.loop.tracing, self.trace.isActive {
             // A new attempt, a new CLIENT span: the kept head is sent naming it.
-            self.trace!.startAttempt(endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.ids)
+            self.trace.startAttempt(endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.ids)
             self.pendingRequest = RequestRewriter.replacingSpanID(
-                self.retryHeadSpanID, with: self.trace!.client.spanID, in: encoded)
+                self.retryHeadSpanID, with: self.trace.client.spanID, in: encoded)
         }
         self.early = CircularBuffer(self.retryBody.map { .body($0) } + [.end(self.retryTrailers)])
         self.acquireConnection(from: pool)
@@ -1171,15 +1172,15 @@ extension ProxyServerHandler: UpstreamDelegate {
             }
         case .end(let trailers):
             let now = NIODeadline.now()
-            if let tracing = self.loop.tracing {
-                self.trace?.endClient(
+            if let tracing = self.loop.tracing, self.trace.isActive {
+                self.trace.endClient(
                     status: self.responseStatus, errorTypeID: tracing.shared.statusErrorID(self.responseStatus))
             }
             if let start = self.upstreamStart, let pool = self.pool {
                 self.upstreamSeconds = Double((now - start).nanoseconds) / 1e9
                 let exemplar =
-                    self.trace?.context.isSampled == true && self.trace?.hasClient == true
-                    ? Exemplar(span: self.trace!.client) : nil
+                    self.trace.isActive && self.trace.context.isSampled && self.trace.hasClient
+                    ? Exemplar(span: self.trace.client) : nil
                 self.loop.metrics.upstreamFinished(
                     cluster: pool.cluster,
                     endpoint: pool.endpoint,
@@ -1232,13 +1233,13 @@ extension ProxyServerHandler: UpstreamDelegate {
         self.staleRetries += 1
         self.replayableRequest = nil
         self.pendingRequest = request
-        if let tracing = self.loop.tracing, self.trace != nil, self.trace!.hasClient {
+        if let tracing = self.loop.tracing, self.trace.isActive, self.trace.hasClient {
             // The replay is another attempt on the same endpoint: the broken one ends, a new span is named.
-            let sentSpanID = self.trace!.client.spanID
-            self.trace!.endAttempt(status: 0, errorTypeID: tracing.shared.localErrorID(.upstreamReset))
-            self.trace!.startAttempt(endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.ids)
+            let sentSpanID = self.trace.client.spanID
+            self.trace.endAttempt(status: 0, errorTypeID: tracing.shared.localErrorID(.upstreamReset))
+            self.trace.startAttempt(endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.ids)
             self.pendingRequest = RequestRewriter.replacingSpanID(
-                sentSpanID, with: self.trace!.client.spanID, in: request)
+                sentSpanID, with: self.trace.client.spanID, in: request)
         }
         self.phase = .connecting
         self.logger.debug(

@@ -39,7 +39,7 @@ import PeriscopeTelemetry
 public final class OTLPExportPipeline<Item: Sendable>: Sendable {
     /// Turns a batch into the request body (`Export<Signal>ServiceRequest` bytes). A throw drops the batch
     /// (`export_failed`).
-    public typealias Encode = @Sendable ([Item]) throws -> [UInt8]
+    public typealias Encode = @Sendable ([Item]) throws -> ByteBuffer
     /// Reads a 2xx response body: `nil` when it has no `partial_success`, else the rejected count (in items) and
     /// the collector's message.
     public typealias ParsePartialSuccess = @Sendable ([UInt8]) -> (rejected: Int, message: String)?
@@ -440,7 +440,7 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
     /// Encodes and sends one batch, retrying as the policy allows. Never fails.
     private func export(_ batch: [Item]) -> EventLoopFuture<Void> {
         let weight = self.weight(of: batch)
-        let body: [UInt8]
+        let body: ByteBuffer
         do {
             body = try self.encode(batch)
         } catch {

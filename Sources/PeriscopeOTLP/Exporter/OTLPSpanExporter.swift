@@ -40,7 +40,7 @@ public final class OTLPSpanExporter: Sendable {
             registry: registry,
             logger: logger,
             encode: { spans in
-                try encoder.value.encode(spans, strings: strings).bytes
+                try encoder.value.encode(spans, strings: strings).body
             }
         )
     }

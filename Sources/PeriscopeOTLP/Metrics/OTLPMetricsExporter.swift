@@ -50,7 +50,7 @@ public final class OTLPMetricsExporter: Sendable {
             logger: logger,
             weigh: { $0.dataPointCount },
             // One collection per request (concatenated requests would also be one valid request).
-            encode: { collections in collections.flatMap(\.bytes) }
+            encode: { collections in ByteBuffer(bytes: collections.flatMap(\.bytes)) }
         )
     }
 

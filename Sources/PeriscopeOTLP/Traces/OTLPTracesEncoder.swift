@@ -1,6 +1,13 @@
 import COTLP
 import CProtobufC
+import NIOCore
 import PeriscopeTelemetry
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Encodes finished spans (``PeriscopeTelemetry/SpanRecord``s drained from the ``PeriscopeTelemetry/SpanBuffer``) as
 /// the protobuf bytes of an OTLP `ExportTraceServiceRequest`: the body of an OTLP/HTTP `POST /v1/traces`.
@@ -27,7 +34,7 @@ import PeriscopeTelemetry
 /// | Attribute | Type | Spans | From |
 /// |---|---|---|---|
 /// | `http.request.method` | string | all | ``PeriscopeTelemetry/SpanRecord/method`` (`_OTHER` for an unknown method) |
-/// | `http.route` | string | all | `routeID` |
+/// | `http.route` | string | not client | `routeID` (a server attribute in the conventions; a client span's parent has it) |
 /// | `http.response.status_code` | int | all | `responseStatusCode` |
 /// | `server.address` | string | all | client spans: `endpointID` (`host:port`): the host, IPv6 without brackets; server spans: the inline `Host` header host (no port, no brackets) |
 /// | `server.port` | int | all | `serverPort` (server spans: the `Host` header's port, else the listener port); on client spans the endpoint's port if `serverPort` is 0 |
@@ -89,6 +96,9 @@ public final class OTLPTracesEncoder {
     private var constants: SpanConstants?
     private let templates = SpanTemplates()
     private var stringCache: SpanStringCache?
+    private let allocator = ByteBufferAllocator()
+    /// Bytes a span usually packs into (a SERVER span of a plain GET is about 430), for the body's first capacity.
+    static let typicalSpanBytes = 512
 
     /// Creates an encoder. Its arenas are created by the first ``encode(_:strings:)``.
     public init(configuration: Configuration) {
@@ -125,7 +135,7 @@ public final class OTLPTracesEncoder {
         strings: SpanStringTable
     ) throws(OTLPEncodingError) -> OTLPEncodedSpans {
         guard let base = records.baseAddress, !records.isEmpty else {
-            return OTLPEncodedSpans(bytes: [], spanCount: 0)
+            return OTLPEncodedSpans(body: ByteBuffer(), spanCount: 0)
         }
         let arena = try self.batchArena()
         defer { arena.reset() }
@@ -149,9 +159,12 @@ public final class OTLPTracesEncoder {
         }
         self.stringCache = builder.cache
 
-        let bytes = count > 0 ? try self.pack(spans: pointers, count: count, arena: arena) : []
+        let body =
+            count > 0
+            ? try self.pack(spans: pointers, count: count, arena: arena, longestString: builder.cache.longest)
+            : ByteBuffer()
         return OTLPEncodedSpans(
-            bytes: bytes,
+            body: body,
             spanCount: count,
             invalidSpanCount: records.count - count,
             truncatedValueCount: builder.truncatedValueCount
@@ -183,35 +196,61 @@ public final class OTLPTracesEncoder {
         return try SpanStringCache(table: table)
     }
 
-    /// Packs `spans` wrapped in request → resource spans → scope spans.
+    /// Frames the filled spans into one `ExportTraceServiceRequest`, written straight into the body buffer:
     ///
-    /// protobuf-c packs the resource, the scope and each span; the three envelope messages around them are framed
-    /// here (a tag and a length each). Packing the whole request with protobuf-c would be the same bytes, but its
-    /// `pack` measures every sub-message again at each level it descends, and the envelope adds three levels above
-    /// every span: framing them here halves the packing time of a batch.
+    /// ```
+    /// ExportTraceServiceRequest.resource_spans (1) {
+    ///   ResourceSpans.resource (1) { … }
+    ///   ResourceSpans.scope_spans (2) { ScopeSpans.scope (1) { … }  ScopeSpans.spans (2) { span } … }
+    /// }
+    /// ```
+    ///
+    /// protobuf-c packs each `Span` (and the resource and scope) into the buffer; the envelope's length-delimited
+    /// headers are written around them by hand. Each span is packed at once behind room for its largest possible
+    /// header, so that no `get_packed_size` pass over the span tree is needed first (protobuf-c's `pack` already
+    /// sizes every nested message as it goes); the header is written once the span's length is known, the span
+    /// moved back over any unused header byte. The envelope headers go last, into room left in front of the spans,
+    /// and the body starts where they do.
     private func pack(
         spans: MessagePointers<CSpan>,
         count: Int,
-        arena: OTLPArena
-    ) throws(OTLPEncodingError) -> [UInt8] {
+        arena: OTLPArena,
+        longestString: Int
+    ) throws(OTLPEncodingError) -> ByteBuffer {
         let resource = try arena.resource(self.configuration.resource, templates: self.templates.common)
         let scope = try arena.scope(name: self.configuration.scopeName, version: self.configuration.scopeVersion)
         let resourceSize = opentelemetry__proto__resource__v1__resource__get_packed_size(resource)
         let scopeSize = opentelemetry__proto__common__v1__instrumentation_scope__get_packed_size(scope)
-        let spanSizes = try arena.allocate(Int.self, count: count)
-        var spansSize = 0
+        // Room for the four envelope headers (a tag and a varint of at most 10 bytes each) and the two messages.
+        let front = 4 * ProtobufFraming.maxHeaderBytes + resourceSize + scopeSize
+        let bound = SpansBatchBuilder.maxPackedSpanSize(longestString: longestString)
+        let boundHeader = 1 + ProtobufFraming.varintSize(bound)
+
+        var body = self.allocator.buffer(capacity: front + count * Self.typicalSpanBytes)
+        body.writeRepeatingByte(0, count: front)
         for index in 0..<count {
-            let size = opentelemetry__proto__trace__v1__span__get_packed_size(spans[index])
-            spanSizes[index] = size
-            spansSize += ProtobufFraming.fieldSize(payload: size)
+            body.writeWithUnsafeMutableBytes(minimumWritableBytes: boundHeader + bound) { raw in
+                let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                let written = opentelemetry__proto__trace__v1__span__pack(spans[index], base + boundHeader)
+                precondition(written <= bound, "protobuf-c packed \(written) bytes, bound \(bound)")
+                let header = ProtobufFraming.fieldSize(payload: written) - written
+                if header < boundHeader {
+                    memmove(base + header, base + boundHeader, written)
+                }
+                // ScopeSpans.spans = 2
+                _ = ProtobufFraming.writeHeader(field: 2, length: written, to: base)
+                return header + written
+            }
         }
+        let spansSize = body.writerIndex - front
         let scopeSpansSize = ProtobufFraming.fieldSize(payload: scopeSize) + spansSize
         let resourceSpansSize =
             ProtobufFraming.fieldSize(payload: resourceSize) + ProtobufFraming.fieldSize(payload: scopeSpansSize)
         let total = ProtobufFraming.fieldSize(payload: resourceSpansSize)
-
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initializedCount in
-            var out = buffer.baseAddress!
+        let start = front - (total - spansSize)
+        body.withUnsafeMutableReadableBytes { raw in
+            let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            var out = base + start
             // ExportTraceServiceRequest.resource_spans = 1
             out = ProtobufFraming.writeHeader(field: 1, length: resourceSpansSize, to: out)
             // ResourceSpans.resource = 1
@@ -222,17 +261,10 @@ public final class OTLPTracesEncoder {
             // ScopeSpans.scope = 1
             out = ProtobufFraming.writeHeader(field: 1, length: scopeSize, to: out)
             out += opentelemetry__proto__common__v1__instrumentation_scope__pack(scope, out)
-            for index in 0..<count {
-                // ScopeSpans.spans = 2
-                out = ProtobufFraming.writeHeader(field: 2, length: spanSizes[index], to: out)
-                let written = opentelemetry__proto__trace__v1__span__pack(spans[index], out)
-                precondition(
-                    written == spanSizes[index], "protobuf-c packed \(written) bytes, sized \(spanSizes[index])")
-                out += written
-            }
-            initializedCount = out - buffer.baseAddress!
-            precondition(initializedCount == total, "framed \(initializedCount) bytes, sized \(total)")
+            precondition(out == base + front, "envelope ends at \(out - base), spans start at \(front)")
         }
+        body.moveReaderIndex(to: start)
+        return body
     }
 }
 
@@ -251,6 +283,9 @@ enum ProtobufFraming {
     }
 
     /// Bytes of a length-delimited field numbered below 16 (one tag byte) with a `payload`-byte body.
+    /// The most bytes a length-delimited field header takes: the tag (fields 1–15) and a 10-byte varint.
+    static let maxHeaderBytes = 11
+
     static func fieldSize(payload: Int) -> Int {
         1 + Self.varintSize(payload) + payload
     }

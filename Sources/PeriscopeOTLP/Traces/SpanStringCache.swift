@@ -34,6 +34,9 @@ struct SpanStringCache {
     private var routeSpanNames: [UInt64: CString] = [:]
     /// Indexed by id; `nil` = not split yet.
     private var endpoints: [EndpointParts?] = []
+    /// The byte count of the longest C string this cache has handed out (names, span names, endpoint authorities):
+    /// with the records' inline capacities, it bounds what a span can pack into.
+    private(set) var longest = 0
 
     init(table: SpanStringTable) throws(OTLPEncodingError) {
         self.table = table
@@ -56,6 +59,7 @@ struct SpanStringCache {
         }
         guard !id.isNone, let string = self.snapshot[id], !string.isEmpty else { return nil }
         let copy = SizedCString(pointer: try self.arena.string(string), count: string.utf8.count)
+        self.longest = max(self.longest, copy.count)
         if index >= self.strings.count {
             self.strings.append(contentsOf: repeatElement(nil, count: index + 1 - self.strings.count))
         }
@@ -73,7 +77,9 @@ struct SpanStringCache {
             return cached
         }
         guard let routeText = self.snapshot[route], !routeText.isEmpty else { return nil }
-        let name = try self.arena.string(SpanNames.methodPart(method) + " " + routeText)
+        let text = SpanNames.methodPart(method) + " " + routeText
+        let name = try self.arena.string(text)
+        self.longest = max(self.longest, text.utf8.count)
         self.routeSpanNames[key] = name
         return name
     }
@@ -88,6 +94,7 @@ struct SpanStringCache {
         let (host, port) = Self.split(endpoint: text)
         let isBareIPv6 = !text.hasPrefix("[") && host.contains(":")
         let authority = isBareIPv6 ? "[" + host + "]" : text
+        self.longest = max(self.longest, authority.utf8.count)
         let parts = EndpointParts(
             address: try self.arena.string(host),
             port: port,

@@ -151,6 +151,28 @@ struct SpansBatchBuilder {
         self.cache = cache
     }
 
+    /// An upper bound of the bytes protobuf-c packs one `Span` filled by this builder into, given the longest string
+    /// the batch's ``SpanStringCache`` handed out: every attribute and event at its largest, texts repaired to
+    /// U+FFFD (3 bytes) for every stored byte. The encoder packs each span behind this much room.
+    static func maxPackedSpanSize(longestString: Int) -> Int {
+        // A length-delimited field: a tag, a length varint (at most 3 bytes below 2 MiB), the payload.
+        func field(_ payload: Int) -> Int { 4 + payload }
+        let longest = longestString + 8  // span names and authorities are built from interned strings
+        let text = 3 * max(SpanRecord.urlPathCapacity, SpanRecord.userAgentCapacity, SpanRecord.serverAddressCapacity)
+        // url.full: a scheme, "://", an authority and the path.
+        let value = max(text, 16 + longest + 3 * SpanRecord.urlPathCapacity, longest, SpanText.maxAddressLength)
+        let maxKeyBytes = 64
+        // KeyValue { key, AnyValue { string_value | int_value (a 10-byte varint) } }
+        let attribute = field(field(maxKeyBytes) + field(field(max(value, 10))))
+        let event = field(9 + field(32) + attribute)  // time, name, one attribute
+        let fixed =
+            field(16) + 2 * field(8)  // trace_id, span_id, parent_span_id
+            + field(longest)  // name
+            + 2 + 2 * 9 + 5 + 6  // kind, start and end times, flags, dropped_events_count
+            + field(2 * 11 + field(longest))  // status: code, message
+        return fixed + Self.maxSpanAttributes * attribute + SpanRecord.Events.capacity * event + 64
+    }
+
     /// Whether `record` can be exported: OTLP requires a non-zero trace id and span id.
     static func isValid(_ record: UnsafePointer<SpanRecord>) -> Bool {
         record.pointee.traceIDHigh | record.pointee.traceIDLow != 0 && record.pointee.spanID != 0
@@ -260,7 +282,8 @@ struct SpansBatchBuilder {
         var attributes = try self.attributeWriter(capacity: Self.maxSpanAttributes)
 
         attributes.append(keys.httpRequestMethod, string: self.constants.methods[record.pointee.method.rawValue]!)
-        if let route = try self.cache.string(record.pointee.routeID) {
+        // http.route is a server attribute; a client span's parent carries it.
+        if !isClient, let route = try self.cache.string(record.pointee.routeID) {
             attributes.append(keys.httpRoute, string: route.pointer)
         }
         if record.pointee.responseStatusCode != 0 {

@@ -59,7 +59,7 @@ import Testing
             retryPolicy: retryPolicy,
             registry: self.registry,
             logger: logger,
-            encode: { $0 }
+            encode: { ByteBuffer(bytes: $0) }
         )
     }
 
@@ -140,7 +140,7 @@ import Testing
             eventLoop: self.eventLoop,
             registry: self.registry,
             logger: Support.silentLogger,
-            encode: { $0 }
+            encode: { ByteBuffer(bytes: $0) }
         )
         #expect(pipeline.offer(contentsOf: [9, 8, 7, 6]) == 4)
         try await Support.waitUntil("the batch") { collector.requests.count == 1 }
@@ -410,7 +410,7 @@ import Testing
             logger: Support.silentLogger,
             encode: { items in
                 if items.contains(0) { throw EncodingFailed() }
-                return items
+                return ByteBuffer(bytes: items)
             }
         )
         pipeline.offer(contentsOf: [0, 1])
@@ -439,7 +439,7 @@ import Testing
             registry: self.registry,
             logger: Support.silentLogger,
             weigh: { Int($0) },
-            encode: { $0 }
+            encode: { ByteBuffer(bytes: $0) }
         )
         #expect(pipeline.offer(contentsOf: [10, 5, 7]) == 2)
         await pipeline.forceFlush()

@@ -198,7 +198,7 @@ import Testing
         #expect(spans.first?.attribute("http.request.resend_count") == .int(2))
         #expect(
             spans.last?.attributeKeys == [
-                "http.request.method", "http.route", "http.response.status_code", "server.address", "server.port",
+                "http.request.method", "http.response.status_code", "server.address", "server.port",
                 "url.full", "client.address", "client.port", "user_agent.original", "network.protocol.version",
                 "http.request.resend_count", "error.type", "periscope.cluster", "periscope.listener",
             ]
@@ -266,6 +266,65 @@ import Testing
         otherRecord.listenerID = .none
         let fromOther = try UnpackedTracesRequest(encoder.encode([otherRecord], strings: other).bytes).spans
         #expect(fromOther.first?.name == "GET /other")
+    }
+
+    @Test("spans with every field at its largest (invalid UTF-8 repaired, 2 kB names) pack whole and decode")
+    func largestPossibleSpansRoundTrip() throws {
+        let strings = SpanStringTable()
+        let long = String(repeating: "r", count: 2000)
+        let route = strings.intern("/" + long)
+        let cluster = strings.intern("c" + long)
+        let endpoint = strings.intern(String(repeating: "h", count: 2000) + ":65535")
+        let errorType = strings.intern("e" + long)
+        let policy = strings.intern("p" + long)
+        let invalid = [UInt8](repeating: 0xFF, count: 4096)  // every byte becomes U+FFFD (3 bytes)
+        var records: [SpanRecord] = []
+        for (index, kind) in [SpanRecord.Kind.server, .client, .server].enumerated() {
+            var record = SpanRecord(
+                kind: kind,
+                traceID: SampleSpans.traceID,
+                spanID: SpanID(UInt64(index + 1)),
+                parentSpanID: SampleSpans.remoteParent,
+                traceFlags: 1,
+                parentIsRemote: true,
+                startTimeUnixNano: SampleSpans.start
+            )
+            record.endTimeUnixNano = SampleSpans.start + 1
+            record.method = .patch
+            record.routeID = route
+            record.clusterID = cluster
+            record.endpointID = endpoint
+            record.listenerID = cluster
+            record.errorTypeID = errorType
+            record.status = .error
+            record.responseStatusCode = 599
+            record.serverPort = 65535
+            record.attempt = 255
+            record.urlScheme = .https
+            record.protocolVersion = .http1Dot1
+            record.clientAddress = .init(ipv6High: 0xABAB_ABAB_ABAB_ABAB, low: 0xABAB_ABAB_ABAB_ABAB, port: 65535)
+            invalid.withUnsafeBytes { bytes in
+                record.setURLPath(utf8: bytes)
+                record.setUserAgent(utf8: bytes)
+                record.setServerAddress(utf8: bytes)
+            }
+            for _ in 0..<(SpanRecord.Events.capacity + 2) {
+                _ = record.addEvent(.rejected, timeUnixNano: SampleSpans.start, payload: policy.rawValue)
+            }
+            records.append(record)
+        }
+        let encoded = try SampleSpans.encoder().encode(records, strings: strings)
+        let spans = try UnpackedTracesRequest(encoded.bytes).spans
+        #expect(spans.count == 3)
+        for span in spans {
+            #expect(span.name.hasSuffix(long) || span.name == "PATCH")
+            #expect(span.attribute("periscope.cluster") == .string("c" + long))
+            #expect(span.attribute("error.type") == .string("e" + long))
+            #expect(span.events.count == SpanRecord.Events.capacity)
+            #expect(span.events.allSatisfy { $0.attribute("periscope.policy") == .string("p" + long) })
+            let repaired = String(repeating: "\u{FFFD}", count: SpanRecord.userAgentCapacity)
+            #expect(span.attribute("user_agent.original") == .string(repaired))
+        }
     }
 
     @Test func everySpanOfALargeBatchRoundTrips() throws {
