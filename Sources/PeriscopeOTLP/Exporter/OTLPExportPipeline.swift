@@ -395,11 +395,8 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
                 return (nil, state.takeFinishedWaiters())
             }
             let count = min(maxBatch, state.queue.count)
-            var batch: [Item] = []
-            batch.reserveCapacity(count)
-            for _ in 0..<count {
-                batch.append(state.queue.removeFirst())
-            }
+            let batch = Array(state.queue.prefix(count))
+            state.queue.removeFirst(count)
             state.dropping = false
             state.publishQueueLength(to: self.metrics.queueLength)
             return (batch, [])

@@ -67,12 +67,9 @@ public final class OTLPSpanExporter: Sendable {
         await self.pipeline.shutdown(deadline: deadline)
     }
 
-    /// Moves every span in the rings to the pipeline (whose full queue drops and counts the excess).
+    /// Moves every span in the rings to the pipeline (whose full queue drops and counts the excess), straight from
+    /// ring memory into the pipeline's queue.
     private func drain() {
-        var spans: [SpanRecord] = []
-        while self.buffer.drain(into: &spans, max: 4096) > 0 {
-            self.pipeline.offer(contentsOf: spans)
-            spans.removeAll(keepingCapacity: true)
-        }
+        while self.buffer.drain(max: 4096, { chunk in self.pipeline.offer(contentsOf: chunk) }) > 0 {}
     }
 }
