@@ -15,6 +15,9 @@
 #   CONNECTIONS=64       wrk connections (wrk runs one thread)
 #   PERISCOPE_BIN        periscope binary (default .build/release/periscope, relative to the repo)
 #   PERISCOPE_CONFIG     config template (default Config/examples/single-upstream.yaml)
+#   PIN=1                pin the proxy under test (nginx proxy or periscope, with all its threads) to CPU 1
+#                        and wrk and the upstream to CPU 0 (taskset; needs 2 CPUs), so that the proxy's cost
+#                        is measured on a core of its own instead of one the load generator also runs on
 #
 # Prints a Markdown table and writes it to bench-results/proxy-YYYYmmdd-HHMMSS.md.
 set -euo pipefail
@@ -64,6 +67,16 @@ WARMUP=${WARMUP:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 PERISCOPE_BIN=${PERISCOPE_BIN:-.build/release/periscope}
 PERISCOPE_CONFIG=${PERISCOPE_CONFIG:-Config/examples/single-upstream.yaml}
+PIN=${PIN:-0}
+# Command prefixes placing the load side and the proxy under test (empty unless PIN=1).
+pin_load=()
+pin_proxy=()
+if [ "$PIN" = 1 ]; then
+    command -v taskset >/dev/null 2>&1 || die "PIN=1 needs taskset (apt-get install -y util-linux)"
+    [ "$(nproc)" -ge 2 ] || die "PIN=1 needs 2 CPUs (this machine has $(nproc))"
+    pin_load=(taskset -c 0)
+    pin_proxy=(taskset -c 1)
+fi
 for var in DURATION WARMUP CONNECTIONS; do
     case "${!var}" in
         '' | *[!0-9]* | 0) die "$var must be a positive integer (got '${!var}')" ;;
@@ -237,11 +250,13 @@ EOF
 started_pid=""
 start_nginx() {
     local name=$1 dir=$2
+    shift 2
+    # Remaining arguments: a command prefix (a taskset) to start it under.
     "$nginx_bin" -t -q -p "$dir/" -c "$dir/nginx.conf" -e "$dir/error.log" >"$dir/check.log" 2>&1 || {
         show_log "$dir/check.log"
         die "nginx config for $name is invalid"
     }
-    "$nginx_bin" -p "$dir/" -c "$dir/nginx.conf" -e "$dir/error.log" >"$dir/stdout.log" 2>&1 &
+    "$@" "$nginx_bin" -p "$dir/" -c "$dir/nginx.conf" -e "$dir/error.log" >"$dir/stdout.log" 2>&1 &
     started_pid=$!
     started_pids+=("$started_pid")
 }
@@ -264,7 +279,7 @@ mkdir -p "$up_dir/temp"
 }
 EOF
 } >"$up_dir/nginx.conf"
-start_nginx upstream "$up_dir"
+start_nginx upstream "$up_dir" "${pin_load[@]}"
 upstream_master=$started_pid
 wait_ready "upstream nginx" "http://127.0.0.1:$port_upstream/" "$upstream_master" "$up_dir/error.log" 15
 upstream_worker=$(nginx_worker "$upstream_master")
@@ -296,7 +311,7 @@ if [ "$run_nginx" -eq 1 ]; then
 }
 EOF
     } >"$px_dir/nginx.conf"
-    start_nginx "nginx proxy" "$px_dir"
+    start_nginx "nginx proxy" "$px_dir" "${pin_proxy[@]}"
     nginx_master=$started_pid
     wait_ready "nginx proxy" "http://127.0.0.1:$port_nginx/" "$nginx_master" "$px_dir/error.log" 15
     nginx_worker_pid=$(nginx_worker "$nginx_master")
@@ -315,7 +330,7 @@ if [ "$run_periscope" -eq 1 ]; then
         -e "s/127\.0\.0\.1:9901/127.0.0.1:$port_admin/g" \
         -e "s/127\.0\.0\.1:9001/127.0.0.1:$port_upstream/g" \
         "$PERISCOPE_CONFIG" >"$periscope_config"
-    PERISCOPE_THREADS=1 "$PERISCOPE_BIN" run --config "$periscope_config" >"$work/periscope.log" 2>&1 &
+    PERISCOPE_THREADS=1 "${pin_proxy[@]}" "$PERISCOPE_BIN" run --config "$periscope_config" >"$work/periscope.log" 2>&1 &
     periscope_pid=$!
     started_pids+=("$periscope_pid")
     wait_ready periscope "http://127.0.0.1:$port_admin/readyz" "$periscope_pid" "$work/periscope.log" 60
@@ -364,14 +379,14 @@ measure() {
 
     log "$name: warm-up ${WARMUP}s, $CONNECTIONS connections"
     out=$work/wrk-$name-warmup.txt
-    wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >"$out" 2>&1 || { cat "$out" >&2; die "$name: wrk failed"; }
+    "${pin_load[@]}" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >"$out" 2>&1 || { cat "$out" >&2; die "$name: wrk failed"; }
     check_wrk_errors "$name warm-up" "$out"
 
     log "$name: measured run ${DURATION}s"
     out=$work/wrk-$name.txt
     before=$(cpu_ticks "$pid")
     [ -z "$up_pid" ] || up_before=$(cpu_ticks "$up_pid")
-    wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" >"$out" 2>&1 || { cat "$out" >&2; die "$name: wrk failed"; }
+    "${pin_load[@]}" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" >"$out" 2>&1 || { cat "$out" >&2; die "$name: wrk failed"; }
     after=$(cpu_ticks "$pid")
     [ -z "$up_pid" ] || up_after=$(cpu_ticks "$up_pid")
     check_wrk_errors "$name" "$out"
@@ -425,6 +440,7 @@ table() {
 describe() {
     echo "- when: $(date -u +%Y-%m-%dT%H:%M:%SZ), host: $(nproc) cores, $(uname -sr)"
     echo "- load: wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency after a ${WARMUP}s warm-up, loopback, keep-alive, 20-byte body"
+    if [ "$PIN" = 1 ]; then echo "- pinned (PIN=1): the proxy under test on CPU 1, wrk and the upstream on CPU 0"; fi
     echo "- peers: $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //'), $(wrk -v 2>&1 | head -n 1 | awk '{ print $1, $2 }'); one worker each, keepalive_requests 1000000"
     if [ "$run_periscope" -eq 1 ]; then
         echo "- periscope: $PERISCOPE_BIN ($(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- Sources Package.swift 2>/dev/null || echo ', dirty')), PERISCOPE_THREADS=1, config from $PERISCOPE_CONFIG"

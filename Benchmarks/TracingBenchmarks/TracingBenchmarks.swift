@@ -94,7 +94,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             let encoded = try encoder.encode(spans, strings: strings)
-            bytes = encoded.bytes.count
+            bytes = encoded.body.readableBytes
         }
         benchmark.stopMeasurement()
         blackHole(bytes)
