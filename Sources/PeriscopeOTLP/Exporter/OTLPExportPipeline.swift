@@ -64,6 +64,9 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
     private let parsePartialSuccess: ParsePartialSuccess
     private let weigh: Weigh?
     private let state: NIOLockedValueBox<State>
+    /// The array a batch is taken into, kept between batches (on the event loop) so that taking a batch of large
+    /// items (448-byte span records) does not allocate and free a buffer of hundreds of kilobytes each time.
+    private let batchStorage: NIOLoopBoundBox<[Item]>
 
     /// A pipeline that sends with `client`.
     ///
@@ -102,6 +105,7 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
         self.parsePartialSuccess = parsePartialSuccess
         self.weigh = weigh
         self.state = NIOLockedValueBox(State(capacity: batch.maxQueueSize))
+        self.batchStorage = NIOLoopBoundBox.makeBoxSendingValue([], eventLoop: client.eventLoop)
         self.metrics.queueCapacity.set(Double(batch.maxQueueSize))
         self.metrics.queueLength.set(0)
     }
@@ -389,24 +393,35 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
     /// Takes the next batch and exports it; with nothing to take, goes idle.
     private func exportNext() {
         let maxBatch = self.batchSettings.maxExportBatchSize
-        let (batch, waiters) = self.state.withLockedValue { state -> ([Item]?, [Waiter]) in
+        // Taken out of the box so that it is uniquely referenced: filling it reuses its capacity.
+        var batch = self.batchStorage.value
+        self.batchStorage.value = []
+        let waiters = self.state.withLockedValue { state -> [Waiter]? in
             guard state.phase != .abandoned, !state.queue.isEmpty else {
                 state.exporting = false
-                return (nil, state.takeFinishedWaiters())
+                return state.takeFinishedWaiters()
             }
             let count = min(maxBatch, state.queue.count)
-            let batch = Array(state.queue.prefix(count))
+            batch.append(contentsOf: state.queue.prefix(count))
             state.queue.removeFirst(count)
             state.dropping = false
             state.publishQueueLength(to: self.metrics.queueLength)
-            return (batch, [])
+            return nil
         }
-        for waiter in waiters {
-            waiter.promise.succeed()
+        if let waiters {
+            self.batchStorage.value = batch
+            for waiter in waiters {
+                waiter.promise.succeed()
+            }
+            return
         }
-        guard let batch else { return }
-        self.export(batch).whenComplete { _ in
-            self.batchSettled(batch.count)
+        let count = batch.count
+        // The batch is encoded before `export` returns; its storage is free again after.
+        let exported = self.export(batch)
+        batch.removeAll(keepingCapacity: true)
+        self.batchStorage.value = batch
+        exported.whenComplete { _ in
+            self.batchSettled(count)
         }
     }
 

@@ -97,6 +97,9 @@ public final class OTLPTracesEncoder {
     private let templates = SpanTemplates()
     private var stringCache: SpanStringCache?
     private let allocator = ByteBufferAllocator()
+    /// The last body, kept so the next batch can write into the same memory once the exporter has let go of it
+    /// (when it has not — a request still in flight or being retried — the next body gets new memory).
+    private var lastBody: ByteBuffer?
     /// Bytes a span usually packs into (a SERVER span of a plain GET is about 430), for the body's first capacity.
     static let typicalSpanBytes = 512
 
@@ -226,7 +229,10 @@ public final class OTLPTracesEncoder {
         let bound = SpansBatchBuilder.maxPackedSpanSize(longestString: longestString)
         let boundHeader = 1 + ProtobufFraming.varintSize(bound)
 
-        var body = self.allocator.buffer(capacity: front + count * Self.typicalSpanBytes)
+        var body = self.lastBody ?? self.allocator.buffer(capacity: 0)
+        self.lastBody = nil
+        body.clear()  // keeps the memory when nothing else holds it
+        body.reserveCapacity(front + count * Self.typicalSpanBytes)
         body.writeRepeatingByte(0, count: front)
         for index in 0..<count {
             body.writeWithUnsafeMutableBytes(minimumWritableBytes: boundHeader + bound) { raw in
@@ -264,6 +270,7 @@ public final class OTLPTracesEncoder {
             precondition(out == base + front, "envelope ends at \(out - base), spans start at \(front)")
         }
         body.moveReaderIndex(to: start)
+        self.lastBody = body
         return body
     }
 }
