@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# What does tracing every request cost? CPU per proxied request with tracing off and with 100 % sampling and OTLP
+# export, measured in interleaved pairs by Scripts/bench-proxy.sh (so that a drift of the machine's speed hits both
+# sides alike), with the medians and the difference.
+#
+#   Scripts/bench-tracing-cost.sh [PAIRS]
+#
+#   PAIRS=7            pairs of runs (odd, so the median is one run)
+#   DURATION=6         seconds of each measured wrk run
+#   PIN=1              proxy on CPU 1, wrk and the upstream on CPU 0 (see bench-proxy.sh); PIN=0 lets them float
+#   OFF_CONFIG, ON_CONFIG
+#                      the two periscope configs (default Config/examples/single-upstream.yaml and
+#                      Benchmarks/proxy-tracing.yaml: ratio 1, spans exported to the upstream nginx)
+#
+# Needs a release build (swift build -c release --product periscope). A benchmark, not a test.
+set -euo pipefail
+
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$script_dir/.."
+
+pairs=${1:-${PAIRS:-7}}
+case "$pairs" in '' | *[!0-9]* | 0) echo "bench-tracing-cost: PAIRS must be a positive integer" >&2 && exit 2 ;; esac
+export DURATION=${DURATION:-6}
+export PIN=${PIN:-1}
+off_config=${OFF_CONFIG:-Config/examples/single-upstream.yaml}
+on_config=${ON_CONFIG:-Benchmarks/proxy-tracing.yaml}
+
+# One measured run: prints "CPU-µs-per-request req/s".
+run() {
+    local row
+    row=$(PERISCOPE_CONFIG=$1 Scripts/bench-proxy.sh --only periscope 2>/dev/null | grep '^| periscope ') ||
+        { echo "bench-tracing-cost: bench-proxy.sh failed for $1" >&2 && exit 1; }
+    awk -F'|' '{ gsub(/ /, "", $3); gsub(/ /, "", $6); print $6, $3 }' <<<"$row"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+offs=()
+ons=()
+echo "| pair | off µs/req | off req/s | 100 % sampled µs/req | req/s |"
+echo "|---:|---:|---:|---:|---:|"
+for pair in $(seq 1 "$pairs"); do
+    read -r off off_rate < <(run "$off_config")
+    read -r on on_rate < <(run "$on_config")
+    offs+=("$off")
+    ons+=("$on")
+    echo "| $pair | $off | $off_rate | $on | $on_rate |"
+done
+off_median=$(printf '%s\n' "${offs[@]}" | median)
+on_median=$(printf '%s\n' "${ons[@]}" | median)
+echo "| median | $off_median | | $on_median | |"
+awk -v off="$off_median" -v on="$on_median" \
+    'BEGIN { printf "\n100 %% sampling: %+.1f µs per request (%+.1f %%), PIN=%s, DURATION=%s s\n", on - off, (on - off) / off * 100, ENVIRON["PIN"], ENVIRON["DURATION"] }'
