@@ -98,6 +98,8 @@ extension EndToEnd {
                             #expect(server.attributes["http.response.status_code"] == "200")
                             #expect(server.attributes["network.protocol.version"] == "1.1")
                             #expect(server.attributes["client.address"] == "127.0.0.1")
+                            // The listener's configured name, not its bind address.
+                            #expect(server.attributes["periscope.listener"] == "public")
                             #expect(server.attributes["server.port"] != nil)
                             #expect(children.first?.attributes["server.port"] == String(upstream.port))
                             #expect(children.first?.attributes["http.response.status_code"] == "200")

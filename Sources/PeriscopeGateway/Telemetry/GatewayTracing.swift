@@ -61,7 +61,7 @@ public final class GatewayTracing: Sendable {
         let endpoints = runtime.clusters.flatMap(\.endpoints).sorted { $0.index < $1.index }
         self.endpointIDs = endpoints.map { strings.intern($0.host) }
         self.endpointPorts = endpoints.map { UInt16(clamping: $0.port) }
-        self.listenerIDs = runtime.listeners.map { strings.intern($0.address.host) }
+        self.listenerIDs = runtime.listeners.map { strings.intern($0.name) }
         self.listenerPorts = runtime.listeners.map { UInt16(clamping: $0.address.port) }
         self.localErrorIDs = LocalResponse.codes.map { strings.intern($0) }
         self.statusErrorIDs = (500...599).map { strings.intern(String($0)) }

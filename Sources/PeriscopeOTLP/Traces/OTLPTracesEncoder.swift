@@ -304,8 +304,13 @@ enum ProtobufFraming {
         to out: UnsafeMutablePointer<UInt8>
     ) -> UnsafeMutablePointer<UInt8> {
         out[0] = field << 3 | 2
-        var position = out + 1
-        var rest = UInt(bitPattern: length)
+        return Self.writeVarint(length, to: out + 1)
+    }
+
+    /// Writes `value` as a base-128 varint; returns the next byte.
+    static func writeVarint(_ value: Int, to out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var position = out
+        var rest = UInt(bitPattern: value)
         while rest >= 0x80 {
             position[0] = UInt8(truncatingIfNeeded: rest) | 0x80
             position += 1

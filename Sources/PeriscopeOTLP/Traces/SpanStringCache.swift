@@ -37,10 +37,14 @@ struct SpanStringCache {
     /// The byte count of the longest C string this cache has handed out (names, span names, endpoint authorities):
     /// with the records' inline capacities, it bounds what a span can pack into.
     private(set) var longest = 0
+    /// Attributes with these strings as values, packed once (in the same arena).
+    private var packed: PackedAttributes
 
     init(table: SpanStringTable) throws(OTLPEncodingError) {
         self.table = table
-        self.arena = try OTLPArena(chunkSize: 16 * 1024)
+        let arena = try OTLPArena(chunkSize: 16 * 1024)
+        self.arena = arena
+        self.packed = PackedAttributes(arena: arena)
         self.snapshot = table.snapshot()
     }
 
@@ -65,6 +69,52 @@ struct SpanStringCache {
         }
         self.strings[index] = copy
         return copy
+    }
+
+    /// The attribute `key` = the string of `id` (`kind` names the key), packed once; `nil` when `id` does not
+    /// resolve.
+    mutating func packed(
+        _ kind: PackedAttributes.Kind,
+        _ id: SpanStringID,
+        key: CString
+    ) throws(OTLPEncodingError) -> PackedAttribute? {
+        let index = Int(id.rawValue)
+        if let cached = self.packed.cached(kind, index) {
+            return cached
+        }
+        guard let string = try self.string(id) else { return nil }
+        return try self.packed.pack(kind, index, key: key, string: string.pointer)
+    }
+
+    /// The attribute `key` = a part of endpoint `id` — its authority for ``PackedAttributes/Kind/endpoint``, its
+    /// host for ``PackedAttributes/Kind/endpointAddress`` — packed once; `nil` when `id` does not resolve.
+    mutating func packed(
+        endpoint kind: PackedAttributes.Kind,
+        _ id: SpanStringID,
+        key: CString
+    ) throws(OTLPEncodingError) -> PackedAttribute? {
+        let index = Int(id.rawValue)
+        if let cached = self.packed.cached(kind, index) {
+            return cached
+        }
+        guard let endpoint = try self.endpoint(id) else { return nil }
+        let value = kind == .endpointAddress ? endpoint.address : endpoint.authority.pointer
+        return try self.packed.pack(kind, index, key: key, string: value)
+    }
+
+    /// The attribute `key` = `value`, a constant spelling of the enum case with `rawValue` (`kind` names the enum),
+    /// packed once; `nil` when the case has no spelling.
+    mutating func packed(
+        constant kind: PackedAttributes.Kind,
+        _ rawValue: UInt8,
+        key: CString,
+        value: CString?
+    ) throws(OTLPEncodingError) -> PackedAttribute? {
+        if let cached = self.packed.cached(kind, Int(rawValue)) {
+            return cached
+        }
+        guard let value else { return nil }
+        return try self.packed.pack(kind, Int(rawValue), key: key, string: value)
     }
 
     /// `"{method} {route}"` for a span with a route, built once per pair.

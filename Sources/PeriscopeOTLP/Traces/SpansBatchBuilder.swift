@@ -63,33 +63,51 @@ struct ArenaSlab<Element> {
 }
 
 /// The attribute list of one span or event being filled: `KeyValue` and `AnyValue` messages and the pointer array
-/// protobuf-c wants, all in reserved slab memory.
+/// protobuf-c wants, and the span's ``PackedAttribute``s, all in reserved slab memory.
 struct AttributeWriter {
     let pointers: MessagePointers<CKeyValue>
     let keyValues: UnsafeMutablePointer<CKeyValue>
     let values: UnsafeMutablePointer<CAnyValue>
     let capacity: Int
+    let packed: UnsafeMutablePointer<PackedAttribute>?
+    let packedCapacity: Int
     let keyValueTemplate: CKeyValue
     let anyValueTemplate: CAnyValue
     private(set) var count = 0
+    private(set) var packedCount = 0
 
     init(
         pointers: MessagePointers<CKeyValue>,
         keyValues: UnsafeMutablePointer<CKeyValue>,
         values: UnsafeMutablePointer<CAnyValue>,
         capacity: Int,
+        packed: UnsafeMutablePointer<PackedAttribute>?,
+        packedCapacity: Int,
         templates: OTLPCommonTemplates
     ) {
         self.pointers = pointers
         self.keyValues = keyValues
         self.values = values
         self.capacity = capacity
+        self.packed = packed
+        self.packedCapacity = packedCapacity
         self.keyValueTemplate = templates.keyValue
         self.anyValueTemplate = templates.anyValue
     }
 
     /// The `KeyValue *` array for the message, `nil` when empty.
     var list: MessagePointers<CKeyValue>? { self.count > 0 ? self.pointers : nil }
+
+    /// The packed attributes, for the message's `unknown_fields` (`nil` when none).
+    var packedList: UnsafeMutablePointer<PackedAttribute>? { self.packedCount > 0 ? self.packed : nil }
+
+    /// Appends an attribute packed before, if any.
+    mutating func append(_ attribute: PackedAttribute?) {
+        guard let attribute else { return }
+        precondition(self.packedCount < self.packedCapacity, "packed span attribute list overflow")
+        self.packed![self.packedCount] = attribute
+        self.packedCount += 1
+    }
 
     /// Appends a string attribute.
     mutating func append(_ key: CString, string: CString) {
@@ -125,8 +143,11 @@ struct AttributeWriter {
 /// only the per-request text — `url.path`, `user_agent.original`, `server.address`, `client.address`, `url.full` — and the id bytes are
 /// copied per span.
 struct SpansBatchBuilder {
-    /// The most attributes one span gets (see ``addAttributes(of:to:)``).
+    /// The most attributes one span gets (see ``addAttributes(of:to:)``), packed ones included.
     static let maxSpanAttributes = 17
+    /// The most ``PackedAttribute``s one span gets: method, route, endpoint, scheme, protocol version, error type,
+    /// cluster, listener.
+    static let maxPackedAttributes = 8
     /// Bytes of id storage per span: trace id, span id, parent span id.
     static let idBytesPerSpan = 32
     /// `Span.flags` bits a runtime span may set (trace flags and the two is-remote bits); 10–31 must be zero.
@@ -140,6 +161,7 @@ struct SpansBatchBuilder {
     private var keyValues = ArenaSlab<CKeyValue>(chunkCount: 1024)
     private var anyValues = ArenaSlab<CAnyValue>(chunkCount: 1024)
     private var attributePointers = ArenaSlab<UnsafeMutablePointer<CKeyValue>?>(chunkCount: 1024)
+    private var packedAttributes = ArenaSlab<PackedAttribute>(chunkCount: 1024)
 
     /// `url.path` and `user_agent.original` values exported cut short (flagged in the record's truncation).
     private(set) var truncatedValueCount = 0
@@ -255,12 +277,17 @@ struct SpansBatchBuilder {
 
     // MARK: - Attributes
 
-    private mutating func attributeWriter(capacity: Int) throws(OTLPEncodingError) -> AttributeWriter {
+    private mutating func attributeWriter(
+        capacity: Int,
+        packedCapacity: Int = 0
+    ) throws(OTLPEncodingError) -> AttributeWriter {
         AttributeWriter(
             pointers: try self.attributePointers.reserve(capacity, in: self.arena),
             keyValues: try self.keyValues.reserve(capacity, in: self.arena),
             values: try self.anyValues.reserve(capacity, in: self.arena),
             capacity: capacity,
+            packed: packedCapacity > 0 ? try self.packedAttributes.reserve(packedCapacity, in: self.arena) : nil,
+            packedCapacity: packedCapacity,
             templates: self.templates.common
         )
     }
@@ -269,22 +296,33 @@ struct SpansBatchBuilder {
         self.attributePointers.commit(writer.count)
         self.keyValues.commit(writer.count)
         self.anyValues.commit(writer.count)
+        if writer.packedCapacity > 0 {
+            self.packedAttributes.commit(writer.packedCount)
+        }
     }
 
     /// The span's attributes, each only when the record has a value for it (see ``OTLPTracesEncoder`` for the
-    /// table). At most ``maxSpanAttributes``.
+    /// table). At most ``maxSpanAttributes``. Those whose value is a constant or an interned name are
+    /// ``PackedAttributes`` (packed once, copied per span); the others are filled as `KeyValue` messages.
     private mutating func addAttributes(
         of record: UnsafePointer<SpanRecord>,
         to span: UnsafeMutablePointer<CSpan>
     ) throws(OTLPEncodingError) {
         let keys = self.constants.keys
         let isClient = record.pointee.kind == .client
-        var attributes = try self.attributeWriter(capacity: Self.maxSpanAttributes)
+        var attributes = try self.attributeWriter(
+            capacity: Self.maxSpanAttributes,
+            packedCapacity: Self.maxPackedAttributes
+        )
 
-        attributes.append(keys.httpRequestMethod, string: self.constants.methods[record.pointee.method.rawValue]!)
+        let method = record.pointee.method.rawValue
+        attributes.append(
+            try self.cache.packed(
+                constant: .method, method, key: keys.httpRequestMethod, value: self.constants.methods[method])
+        )
         // http.route is a server attribute; a client span's parent carries it.
-        if !isClient, let route = try self.cache.string(record.pointee.routeID) {
-            attributes.append(keys.httpRoute, string: route.pointer)
+        if !isClient {
+            attributes.append(try self.cache.packed(.route, record.pointee.routeID, key: keys.httpRoute))
         }
         if record.pointee.responseStatusCode != 0 {
             attributes.append(keys.httpResponseStatusCode, int: Int64(record.pointee.responseStatusCode))
@@ -295,10 +333,14 @@ struct SpansBatchBuilder {
         var serverPort: Int64? = record.pointee.serverPort != 0 ? Int64(record.pointee.serverPort) : nil
         if let endpoint {
             if isClient {
-                attributes.append(keys.serverAddress, string: endpoint.address)
+                attributes.append(
+                    try self.cache.packed(
+                        endpoint: .endpointAddress, record.pointee.endpointID, key: keys.serverAddress)
+                )
                 serverPort = serverPort ?? endpoint.port
             } else {
-                attributes.append(keys.endpoint, string: endpoint.authority.pointer)
+                attributes.append(
+                    try self.cache.packed(endpoint: .endpoint, record.pointee.endpointID, key: keys.endpoint))
             }
         }
         if !isClient, let address = try self.text(record, .serverAddress) {
@@ -321,9 +363,10 @@ struct SpansBatchBuilder {
             if let path = try self.text(record, .urlPath) {
                 attributes.append(keys.urlPath, string: path)
             }
-            if let scheme {
-                attributes.append(keys.urlScheme, string: scheme)
-            }
+            attributes.append(
+                try self.cache.packed(
+                    constant: .scheme, record.pointee.urlScheme.rawValue, key: keys.urlScheme, value: scheme)
+            )
         }
 
         if let address = try self.clientAddress(record) {
@@ -335,24 +378,24 @@ struct SpansBatchBuilder {
         if let userAgent = try self.text(record, .userAgent) {
             attributes.append(keys.userAgentOriginal, string: userAgent)
         }
-        if let version = self.constants.protocolVersions[record.pointee.protocolVersion.rawValue] {
-            attributes.append(keys.networkProtocolVersion, string: version)
-        }
+        let version = record.pointee.protocolVersion.rawValue
+        attributes.append(
+            try self.cache.packed(
+                constant: .protocolVersion, version, key: keys.networkProtocolVersion,
+                value: self.constants.protocolVersions[version])
+        )
         if record.pointee.attempt > 1 {
             attributes.append(keys.httpRequestResendCount, int: Int64(record.pointee.attempt) - 1)
         }
-        if let errorType = try self.cache.string(record.pointee.errorTypeID) {
-            attributes.append(keys.errorType, string: errorType.pointer)
-        }
-        if let cluster = try self.cache.string(record.pointee.clusterID) {
-            attributes.append(keys.cluster, string: cluster.pointer)
-        }
-        if let listener = try self.cache.string(record.pointee.listenerID) {
-            attributes.append(keys.listener, string: listener.pointer)
-        }
+        attributes.append(try self.cache.packed(.errorType, record.pointee.errorTypeID, key: keys.errorType))
+        attributes.append(try self.cache.packed(.cluster, record.pointee.clusterID, key: keys.cluster))
+        attributes.append(try self.cache.packed(.listener, record.pointee.listenerID, key: keys.listener))
 
         span.pointee.n_attributes = attributes.count
         span.pointee.attributes = attributes.list
+        // protobuf-c writes these after the span's other fields, as more `Span.attributes` (9) elements.
+        span.pointee.base.n_unknown_fields = UInt32(attributes.packedCount)
+        span.pointee.base.unknown_fields = attributes.packedList
         self.commit(attributes)
     }
 

@@ -58,10 +58,11 @@ import Testing
         #expect(span.droppedEventsCount == 0)
         #expect(span.linkCount == 0)
         #expect(span.droppedLinksCount == 0)
+        // Attributes filled per span first, then the packed ones (constants and interned names).
         #expect(
             span.attributeKeys == [
-                "http.request.method", "http.route", "http.response.status_code", "server.port", "url.path",
-                "url.scheme", "client.address", "client.port", "user_agent.original", "network.protocol.version",
+                "http.response.status_code", "server.port", "url.path", "client.address", "client.port",
+                "user_agent.original", "http.request.method", "http.route", "url.scheme", "network.protocol.version",
                 "periscope.cluster", "periscope.listener",
             ]
         )
@@ -98,9 +99,10 @@ import Testing
         #expect(first.traceID == SampleSpans.traceID.bytes)
         #expect(first.flags == 0x101)  // sampled, is-remote known, parent local
         #expect(first.status == .init(code: 2, message: "timeout"))
+        // Attributes filled per span first, then the packed ones (constants and interned names).
         #expect(
             first.attributeKeys == [
-                "http.request.method", "server.address", "server.port", "url.full", "network.protocol.version",
+                "server.port", "url.full", "http.request.method", "server.address", "network.protocol.version",
                 "error.type", "periscope.cluster",
             ]
         )
@@ -186,21 +188,23 @@ import Testing
         let encoded = try SampleSpans.encoder().encode([server, client], strings: sample.strings)
         let spans = try UnpackedTracesRequest(encoded.bytes).spans
         #expect(spans.count == 2)
+        // Attributes filled per span first, then the packed ones (constants and interned names).
         #expect(
             spans.first?.attributeKeys == [
-                "http.request.method", "http.route", "http.response.status_code", "periscope.endpoint", "server.port",
-                "url.path", "url.scheme", "client.address", "client.port", "user_agent.original",
-                "network.protocol.version", "http.request.resend_count", "error.type", "periscope.cluster",
+                "http.response.status_code", "server.port", "url.path", "client.address", "client.port",
+                "user_agent.original", "http.request.resend_count", "http.request.method", "http.route",
+                "periscope.endpoint", "url.scheme", "network.protocol.version", "error.type", "periscope.cluster",
                 "periscope.listener",
             ]
         )
         #expect(spans.first?.name == "HTTP /users/{id}")
         #expect(spans.first?.attribute("http.request.resend_count") == .int(2))
+        // Attributes filled per span first, then the packed ones (constants and interned names).
         #expect(
             spans.last?.attributeKeys == [
-                "http.request.method", "http.response.status_code", "server.address", "server.port",
-                "url.full", "client.address", "client.port", "user_agent.original", "network.protocol.version",
-                "http.request.resend_count", "error.type", "periscope.cluster", "periscope.listener",
+                "http.response.status_code", "server.port", "url.full", "client.address", "client.port",
+                "user_agent.original", "http.request.resend_count", "http.request.method", "server.address",
+                "network.protocol.version", "error.type", "periscope.cluster", "periscope.listener",
             ]
         )
         #expect(spans.last?.name == "HTTP")

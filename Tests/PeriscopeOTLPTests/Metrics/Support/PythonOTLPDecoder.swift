@@ -21,6 +21,10 @@ enum PythonOTLPDecoder {
         /// Whether the request, with unknown fields discarded, re-serializes (deterministically) to exactly the input:
         /// true when every field number and wire type is upstream's and the encoding is canonical.
         var reencodesIdentically: Bool
+        /// Whether the request, with unknown fields discarded, re-serializes to as many bytes as the input: true when
+        /// every field number and wire type is upstream's and nothing is left out or repeated, in whatever order the
+        /// fields came (reported by the traces script only).
+        var reencodesToTheSameSize = false
         /// Unknown fields the parser kept, as the script saw them (0 when everything is known).
         var unknownFieldCount: Int
     }
@@ -99,6 +103,7 @@ enum PythonOTLPDecoder {
         return Decoded(
             request: json["request"],
             reencodesIdentically: json["reencodesIdentically"].bool ?? false,
+            reencodesToTheSameSize: json["reencodesToTheSameSize"].bool ?? false,
             unknownFieldCount: json["unknownFieldCount"].int ?? -1
         )
     }

@@ -48,6 +48,7 @@ enum PythonOTLPTracesDecoder {
         print(json.dumps({
             "request": as_dict,
             "reencodesIdentically": clean.SerializeToString(deterministic=True) == data,
+            "reencodesToTheSameSize": len(clean.SerializeToString(deterministic=True)) == len(data),
             "unknownFieldCount": count_unknown(request),
         }))
         """#
