@@ -134,6 +134,60 @@ extension EndToEnd {
             }
         }
 
+        @Test(
+            "a burst larger than the export queue is exported whole: the span rings hold what the queue cannot take yet"
+        )
+        func burstLargerThanTheQueue() async throws {
+            let receiver = try await OTLPReceiver.start()
+            try await receiver.server.use { _ in
+                try await withUpstream(.respond(status: 200)) { upstream in
+                    let yaml = GatewayYAML.proxyAll(
+                        to: upstream.port,
+                        top: """
+                            otlp:
+                              endpoint: http://127.0.0.1:\(receiver.server.port)
+                              schedule_delay: 50ms
+                              max_queue_size: 16
+                              max_export_batch_size: 8
+                              metric_export_interval: 1h
+                            """
+                    )
+                    try await withPeriscope(yaml) { gateway in
+                        let port = try await gateway.port()
+                        let client = try await HTTPTestClient.connect(port: port)
+                        defer { client.close() }
+                        // Many times the queue's 16 spans between two drains: a drain that offered everything would
+                        // overflow the queue while the collector is healthy.
+                        let count = 150
+                        for index in 0..<count {
+                            #expect(try await client.request(.GET, "/burst/\(index)").status == 200)
+                        }
+                        var books: (recorded: Double, exported: Double, dropped: Double) = (0, 0, 0)
+                        try await waitUntil(
+                            "every span exported", timeout: .seconds(60), interval: .milliseconds(100)
+                        ) {
+                            let exposition = try await gateway.scrapeText().exposition
+                            books = (
+                                exposition.sum("periscope_spans_recorded_total", by: [])[""] ?? 0,
+                                exposition.sum("periscope_otlp_items_exported_total", by: ["signal"])["traces"] ?? 0,
+                                (exposition.sum("periscope_otlp_items_dropped_total", by: ["signal"])["traces"] ?? 0)
+                                    + (exposition.sum("periscope_spans_dropped_total", by: [])[""] ?? 0)
+                            )
+                            return books.recorded == Double(2 * count)
+                                && books.exported + books.dropped == books.recorded
+                        }
+                        #expect(books.dropped == 0, "\(books.dropped) spans dropped with a healthy collector")
+                        #expect(books.exported == Double(2 * count))
+                        try await waitUntil(
+                            "the receiver to decode every span", timeout: .seconds(60), interval: .milliseconds(200)
+                        ) {
+                            try await receiver.spanCount() == 2 * count
+                        }
+                    }
+                }
+            }
+        }
+
         @Test("errors are exported with ERROR status and error.type even when the head sampler says no (keep_errors)")
         func keepErrors() async throws {
             let receiver = try await OTLPReceiver.start()

@@ -205,6 +205,13 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
         self.state.withLockedValue { $0.queue.count }
     }
 
+    /// Items the queue can take now without dropping any: 0 once shutdown began.
+    public var room: Int {
+        self.state.withLockedValue { state in
+            state.phase == .running ? max(0, self.batchSettings.maxQueueSize - state.queue.count) : 0
+        }
+    }
+
     // MARK: - Drain
 
     /// Exports everything offered before this call (in as many batches as needed, retries included); completes
