@@ -181,6 +181,17 @@ cpu_ticks() {
     echo $((fields[11] + fields[12]))
 }
 
+# utime + stime ticks of each thread of a process, one "TID TICKS" line per thread.
+thread_ticks() {
+    local task stat fields
+    for task in /proc/"$1"/task/*; do
+        stat=$(cat "$task/stat" 2>/dev/null) || continue
+        stat=${stat##*) }
+        read -r -a fields <<<"$stat"
+        echo "${task##*/} $((fields[11] + fields[12]))"
+    done
+}
+
 show_log() {
     if [ -f "$1" ]; then
         log "---- last lines of $1 ----"
@@ -367,12 +378,14 @@ per_request_us() {
 
 rows=()
 raw_outputs=()
+periscope_threads=""
+periscope_spans=""
 nginx_cpu=""
 
 # Runs one target: NAME URL PID [UPSTREAM_PID]; appends a row (name|rps|p50|p99|cpu|upstream cpu).
 measure() {
     local name=$1 url=$2 pid=$3 up_pid=${4:-} out body before after up_before=0 up_after=0
-    local requests rps p50 p99 cpu up_cpu="—"
+    local requests rps p50 p99 cpu up_cpu="—" threads_before threads_after
 
     body=$(curl -s --max-time 2 "$url") || die "$name: $url does not answer"
     [ "$body" = "hello from upstream" ] || die "$name: unexpected body from $url: '$body'"
@@ -385,9 +398,11 @@ measure() {
     log "$name: measured run ${DURATION}s"
     out=$work/wrk-$name.txt
     before=$(cpu_ticks "$pid")
+    threads_before=$(thread_ticks "$pid")
     [ -z "$up_pid" ] || up_before=$(cpu_ticks "$up_pid")
     "${pin_load[@]}" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" >"$out" 2>&1 || { cat "$out" >&2; die "$name: wrk failed"; }
     after=$(cpu_ticks "$pid")
+    threads_after=$(thread_ticks "$pid")
     [ -z "$up_pid" ] || up_after=$(cpu_ticks "$up_pid")
     check_wrk_errors "$name" "$out"
 
@@ -408,6 +423,23 @@ measure() {
     raw_outputs+=("$out")
     if [ "$name" = nginx ]; then
         nginx_cpu=$cpu
+    fi
+    if [ "$name" = periscope ]; then
+        # The busiest thread is the event loop (PERISCOPE_THREADS=1); the others are the span exporter's, the
+        # admin server's and NIO's own.
+        periscope_threads=$(awk -v hz="$clk_tck" -v r="$requests" '
+            NR == FNR { before[$1] = $2; next }
+            { d = $2 - before[$1]; total += d; if (d > busiest) busiest = d }
+            END { printf "event loop %.1f µs/req, other threads %.2f µs/req", busiest * 1e6 / hz / r, (total - busiest) * 1e6 / hz / r }
+        ' <(echo "$threads_before") <(echo "$threads_after"))
+        # With tracing on: what became of the spans (a cost measured while spans are dropped is not the cost of
+        # exporting them).
+        periscope_spans=$(curl -s --max-time 2 "http://127.0.0.1:$port_admin/metrics" | awk '
+            /^periscope_spans_recorded_total / { recorded += $2 }
+            /^periscope_spans_dropped_total/ { dropped += $2 }
+            /^periscope_otlp_items_dropped_total\{signal="traces"/ { dropped += $2 }
+            /^periscope_otlp_items_exported_total\{signal="traces"/ { exported += $2 }
+            END { if (recorded > 0) printf "recorded %d, exported %d, dropped %d", recorded, exported, dropped }')
     fi
 }
 
@@ -445,6 +477,8 @@ describe() {
     if [ "$run_periscope" -eq 1 ]; then
         echo "- periscope: $PERISCOPE_BIN ($(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- Sources Package.swift 2>/dev/null || echo ', dirty')), PERISCOPE_THREADS=1, config from $PERISCOPE_CONFIG"
     fi
+    if [ -n "$periscope_threads" ]; then echo "- periscope threads: $periscope_threads"; fi
+    if [ -n "$periscope_spans" ]; then echo "- periscope spans (at the end of the run): $periscope_spans"; fi
     echo "- CPU µs/req: utime+stime of the proxy process (nginx: its worker; direct: the upstream worker) × 1e6/CLK_TCK($clk_tck) / requests; ratio to nginx is of CPU µs/req; upstream CPU is the upstream worker's for the same requests"
     echo "- absolute numbers drift ~25 % between runs on these machines; compare ratios within one run"
 }
@@ -474,4 +508,6 @@ results_file=$results_dir/proxy-$(date +%Y%m%d-%H%M%S).md
 echo
 echo "$table_text"
 echo
+if [ -n "$periscope_threads" ]; then echo "periscope threads: $periscope_threads"; fi
+if [ -n "$periscope_spans" ]; then echo "periscope spans: $periscope_spans"; fi
 log "written to ${results_file#"$repo_root"/}"

@@ -25,29 +25,39 @@ export PIN=${PIN:-1}
 off_config=${OFF_CONFIG:-Config/examples/single-upstream.yaml}
 on_config=${ON_CONFIG:-Benchmarks/proxy-tracing.yaml}
 
-# One measured run: prints "CPU-µs-per-request req/s".
+# One measured run: prints "CPU-µs-per-request req/s other-threads-µs-per-request spans-dropped".
 run() {
-    local row
-    row=$(PERISCOPE_CONFIG=$1 Scripts/bench-proxy.sh --only periscope 2>/dev/null | grep '^| periscope ') ||
+    local output row other dropped
+    output=$(PERISCOPE_CONFIG=$1 Scripts/bench-proxy.sh --only periscope 2>/dev/null) ||
         { echo "bench-tracing-cost: bench-proxy.sh failed for $1" >&2 && exit 1; }
-    awk -F'|' '{ gsub(/ /, "", $3); gsub(/ /, "", $6); print $6, $3 }' <<<"$row"
+    row=$(grep '^| periscope ' <<<"$output") || { echo "bench-tracing-cost: no periscope row for $1" >&2 && exit 1; }
+    other=$(sed -n 's/^periscope threads: .*other threads \([0-9.]*\) µs\/req$/\1/p' <<<"$output")
+    dropped=$(sed -n 's/^periscope spans: .*dropped \([0-9]*\)$/\1/p' <<<"$output")
+    awk -F'|' -v other="${other:-0}" -v dropped="${dropped:-0}" \
+        '{ gsub(/ /, "", $3); gsub(/ /, "", $6); print $6, $3, other, dropped }' <<<"$row"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 offs=()
 ons=()
-echo "| pair | off µs/req | off req/s | 100 % sampled µs/req | req/s |"
-echo "|---:|---:|---:|---:|---:|"
+differences=()
+exporters=()
+echo "| pair | off µs/req | off req/s | 100 % sampled µs/req | req/s | difference | of which other threads (exporter) | spans dropped |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
 for pair in $(seq 1 "$pairs"); do
-    read -r off off_rate < <(run "$off_config")
-    read -r on on_rate < <(run "$on_config")
+    read -r off off_rate _ _ < <(run "$off_config")
+    read -r on on_rate exporter dropped < <(run "$on_config")
     offs+=("$off")
     ons+=("$on")
-    echo "| $pair | $off | $off_rate | $on | $on_rate |"
+    differences+=("$(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.1f", a - b }')")
+    exporters+=("$exporter")
+    echo "| $pair | $off | $off_rate | $on | $on_rate | ${differences[-1]} | $exporter | $dropped |"
 done
 off_median=$(printf '%s\n' "${offs[@]}" | median)
 on_median=$(printf '%s\n' "${ons[@]}" | median)
-echo "| median | $off_median | | $on_median | |"
-awk -v off="$off_median" -v on="$on_median" \
-    'BEGIN { printf "\n100 %% sampling: %+.1f µs per request (%+.1f %%), PIN=%s, DURATION=%s s\n", on - off, (on - off) / off * 100, ENVIRON["PIN"], ENVIRON["DURATION"] }'
+difference_median=$(printf '%s\n' "${differences[@]}" | median)
+exporter_median=$(printf '%s\n' "${exporters[@]}" | median)
+echo "| median | $off_median | | $on_median | | $difference_median | $exporter_median | |"
+awk -v off="$off_median" -v on="$on_median" -v diff="$difference_median" -v exporter="$exporter_median" \
+    'BEGIN { printf "\n100 %% sampling: %+.1f µs per request (%+.1f %%) between the medians, %+.1f µs (%+.1f %%) the median of the pairs\x27 differences; the threads besides the event loop (the span exporter) %.2f µs per request (%.1f %%). PIN=%s, DURATION=%s s\n", on - off, (on - off) / off * 100, diff, diff / off * 100, exporter, exporter / off * 100, ENVIRON["PIN"], ENVIRON["DURATION"] }'
