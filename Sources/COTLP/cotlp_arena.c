@@ -102,7 +102,8 @@ void cotlp_arena_reset(cotlp_arena *arena) {
     }
 }
 
-void *cotlp_arena_alloc(cotlp_arena *arena, size_t size) {
+/* `size` bytes, not zeroed. */
+static void *cotlp_arena_alloc_raw(cotlp_arena *arena, size_t size) {
     if (size > SIZE_MAX - COTLP_ARENA_ALIGN) {
         return NULL;
     }
@@ -137,7 +138,14 @@ void *cotlp_arena_alloc(cotlp_arena *arena, size_t size) {
     void *pointer = (unsigned char *)chunk->data + chunk->used;
     chunk->used += rounded;
     arena->bytes_used += rounded;
-    memset(pointer, 0, size);
+    return pointer;
+}
+
+void *cotlp_arena_alloc(cotlp_arena *arena, size_t size) {
+    void *pointer = cotlp_arena_alloc_raw(arena, size);
+    if (pointer != NULL) {
+        memset(pointer, 0, size);
+    }
     return pointer;
 }
 
@@ -146,6 +154,13 @@ void *cotlp_arena_alloc_array(cotlp_arena *arena, size_t count, size_t elem_size
         return NULL;
     }
     return cotlp_arena_alloc(arena, count * elem_size);
+}
+
+void *cotlp_arena_alloc_array_uninit(cotlp_arena *arena, size_t count, size_t elem_size) {
+    if (elem_size != 0 && count > SIZE_MAX / elem_size) {
+        return NULL;
+    }
+    return cotlp_arena_alloc_raw(arena, count * elem_size);
 }
 
 char *cotlp_arena_strndup(cotlp_arena *arena, const char *bytes, size_t len) {

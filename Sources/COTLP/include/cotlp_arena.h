@@ -44,6 +44,10 @@ void *cotlp_arena_alloc(cotlp_arena *arena, size_t size);
  * `Span **spans = cotlp_arena_alloc_array(a, n, sizeof(Span *))`. */
 void *cotlp_arena_alloc_array(cotlp_arena *arena, size_t count, size_t elem_size);
 
+/* Like cotlp_arena_alloc_array, without zeroing: for memory the caller initialises before reading
+ * (message arrays filled from a template, attribute runs written element by element). */
+void *cotlp_arena_alloc_array_uninit(cotlp_arena *arena, size_t count, size_t elem_size);
+
 /* A NUL-terminated copy of `len` bytes (for protobuf-c `char *` string fields). protobuf-c encodes
  * strings up to their first NUL, so the bytes should contain none. `bytes` may be NULL if len is 0. */
 char *cotlp_arena_strndup(cotlp_arena *arena, const char *bytes, size_t len);

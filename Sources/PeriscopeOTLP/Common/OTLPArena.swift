@@ -52,6 +52,14 @@ final class OTLPArena {
         return memory.bindMemory(to: T.self, capacity: count)
     }
 
+    /// `count` values of `T` whose memory is not zeroed, bound to `T`: the caller initialises each before it is read.
+    func allocateUninitialized<T>(_ type: T.Type, count: Int) throws(OTLPEncodingError) -> UnsafeMutablePointer<T> {
+        guard let memory = cotlp_arena_alloc_array_uninit(self.raw, count, MemoryLayout<T>.stride) else {
+            throw .outOfMemory
+        }
+        return memory.bindMemory(to: T.self, capacity: count)
+    }
+
     /// One message initialised by its generated init function, e.g.
     /// `arena.message(opentelemetry__proto__common__v1__key_value__init)`.
     func message<T>(
@@ -64,7 +72,7 @@ final class OTLPArena {
 
     /// `count` contiguous copies of an initialised `template` message (one allocation for a whole family's points).
     func messages<T>(_ template: T, count: Int) throws(OTLPEncodingError) -> UnsafeMutablePointer<T> {
-        let messages = try self.allocate(T.self, count: count)
+        let messages = try self.allocateUninitialized(T.self, count: count)
         messages.initialize(repeating: template, count: count)
         return messages
     }

@@ -6,8 +6,8 @@ import CProtobufC
 /// and the packed `KeyValue`).
 typealias PackedAttribute = ProtobufCMessageUnknownField
 
-/// Span attributes whose value is one of a few strings — a method, a scheme, a protocol version, or an interned
-/// configured name — packed by protobuf-c once per key and value for the life of the encoder, and then copied into
+/// Span attributes whose value is one of a few — a method, a scheme, a protocol version, an interned configured name,
+/// an endpoint's port, a status code — packed by protobuf-c once per key and value for the life of the encoder, and then copied into
 /// every span that carries them instead of being sized and packed again as a `KeyValue { key, AnyValue }` tree per
 /// span.
 ///
@@ -40,6 +40,10 @@ struct PackedAttributes {
         case endpoint
         /// `server.address` of a client span (the endpoint's host), by the endpoint's string id.
         case endpointAddress
+        /// `server.port` of a client span (the endpoint's port), by the endpoint's string id.
+        case endpointPort
+        /// `http.response.status_code`, by the code (100–999).
+        case statusCode
     }
 
     /// `Span.attributes`.
@@ -47,9 +51,8 @@ struct PackedAttributes {
 
     private let arena: OTLPArena
     private let templates = OTLPCommonTemplates()
-    /// By `index * kindCount + kind`; `nil` = not packed yet.
-    private var entries: [PackedAttribute?] = []
-    private static let kindCount = Kind.allCases.count
+    /// By kind, then index; `nil` = not packed yet.
+    private var entries = [[PackedAttribute?]](repeating: [], count: Kind.allCases.count)
 
     init(arena: OTLPArena) {
         self.arena = arena
@@ -57,9 +60,10 @@ struct PackedAttributes {
 
     /// The entry of `kind` for `index`, if packed before.
     func cached(_ kind: Kind, _ index: Int) -> PackedAttribute? {
-        let position = index &* Self.kindCount &+ kind.rawValue
-        return self.entries.withUnsafeBufferPointer { entries in
-            position < entries.count ? entries[position] : nil
+        self.entries.withUnsafeBufferPointer { tables in
+            tables[kind.rawValue].withUnsafeBufferPointer { entries in
+                index < entries.count ? entries[index] : nil
+            }
         }
     }
 
@@ -73,6 +77,29 @@ struct PackedAttributes {
         var value = self.templates.anyValue
         value.value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE
         value.string_value = UnsafeMutablePointer(mutating: string)
+        return try self.pack(kind, index, key: key, value: value)
+    }
+
+    /// Packs `key` = `int` with protobuf-c, keeps it as the entry of `kind` for `index`, and returns it.
+    mutating func pack(
+        _ kind: Kind,
+        _ index: Int,
+        key: CString,
+        int: Int64
+    ) throws(OTLPEncodingError) -> PackedAttribute {
+        var value = self.templates.anyValue
+        value.value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE
+        value.int_value = int
+        return try self.pack(kind, index, key: key, value: value)
+    }
+
+    private mutating func pack(
+        _ kind: Kind,
+        _ index: Int,
+        key: CString,
+        value: CAnyValue
+    ) throws(OTLPEncodingError) -> PackedAttribute {
+        var value = value
         var keyValue = self.templates.keyValue
         keyValue.key = key
         let arena = self.arena
@@ -96,11 +123,11 @@ struct PackedAttributes {
             }
         }
         let entry = try packed.get()
-        let position = index * Self.kindCount + kind.rawValue
-        if position >= self.entries.count {
-            self.entries.append(contentsOf: repeatElement(nil, count: position + 1 - self.entries.count))
+        let table = kind.rawValue
+        if index >= self.entries[table].count {
+            self.entries[table].append(contentsOf: repeatElement(nil, count: index + 1 - self.entries[table].count))
         }
-        self.entries[position] = entry
+        self.entries[table][index] = entry
         return entry
     }
 }

@@ -30,8 +30,9 @@ struct SpanStringCache {
     private var snapshot: SpanStringTable.Snapshot
     /// Indexed by id; `nil` = not copied yet.
     private var strings: [SizedCString?] = []
-    /// Span names `{method} {route}`, keyed by `route << 8 | method`.
-    private var routeSpanNames: [UInt64: CString] = [:]
+    /// Span names `{method} {route}`, at `route * methodSlots + method`; `nil` = not built yet.
+    private var routeSpanNames: [CString?] = []
+    private static let methodSlots = SpanRecord.HTTPMethod.allCases.count
     /// Indexed by id; `nil` = not split yet.
     private var endpoints: [EndpointParts?] = []
     /// The byte count of the longest C string this cache has handed out (names, span names, endpoint authorities):
@@ -87,7 +88,8 @@ struct SpanStringCache {
     }
 
     /// The attribute `key` = a part of endpoint `id` — its authority for ``PackedAttributes/Kind/endpoint``, its
-    /// host for ``PackedAttributes/Kind/endpointAddress`` — packed once; `nil` when `id` does not resolve.
+    /// host for ``PackedAttributes/Kind/endpointAddress``, its port for ``PackedAttributes/Kind/endpointPort`` —
+    /// packed once; `nil` when `id` does not resolve (or names no port).
     mutating func packed(
         endpoint kind: PackedAttributes.Kind,
         _ id: SpanStringID,
@@ -98,8 +100,25 @@ struct SpanStringCache {
             return cached
         }
         guard let endpoint = try self.endpoint(id) else { return nil }
-        let value = kind == .endpointAddress ? endpoint.address : endpoint.authority.pointer
-        return try self.packed.pack(kind, index, key: key, string: value)
+        switch kind {
+        case .endpointPort:
+            guard let port = endpoint.port else { return nil }
+            return try self.packed.pack(kind, index, key: key, int: port)
+        case .endpointAddress:
+            return try self.packed.pack(kind, index, key: key, string: endpoint.address)
+        default:
+            return try self.packed.pack(kind, index, key: key, string: endpoint.authority.pointer)
+        }
+    }
+
+    /// The attribute `key` = `code` (`http.response.status_code`), packed once per code; `nil` for a code outside
+    /// 100–999 (the caller fills it per span).
+    mutating func packed(statusCode code: UInt16, key: CString) throws(OTLPEncodingError) -> PackedAttribute? {
+        guard code >= 100 && code <= 999 else { return nil }
+        if let cached = self.packed.cached(.statusCode, Int(code)) {
+            return cached
+        }
+        return try self.packed.pack(.statusCode, Int(code), key: key, int: Int64(code))
     }
 
     /// The attribute `key` = `value`, a constant spelling of the enum case with `rawValue` (`kind` names the enum),
@@ -122,15 +141,22 @@ struct SpanStringCache {
         route: SpanStringID,
         method: SpanRecord.HTTPMethod
     ) throws(OTLPEncodingError) -> CString? {
-        let key = UInt64(route.rawValue) << 8 | UInt64(method.rawValue)
-        if let cached = self.routeSpanNames[key] {
+        let position = Int(route.rawValue) &* Self.methodSlots &+ Int(method.rawValue)
+        let cached = self.routeSpanNames.withUnsafeBufferPointer { names in
+            position < names.count ? names[position] : nil
+        }
+        if let cached {
             return cached
         }
         guard let routeText = self.snapshot[route], !routeText.isEmpty else { return nil }
         let text = SpanNames.methodPart(method) + " " + routeText
         let name = try self.arena.string(text)
         self.longest = max(self.longest, text.utf8.count)
-        self.routeSpanNames[key] = name
+        if position >= self.routeSpanNames.count {
+            self.routeSpanNames.append(
+                contentsOf: repeatElement(nil, count: position + 1 - self.routeSpanNames.count))
+        }
+        self.routeSpanNames[position] = name
         return name
     }
 

@@ -42,14 +42,14 @@ struct ArenaSlab<Element> {
         self.chunkCount = chunkCount
     }
 
-    /// The start of `count` free, zero-filled elements.
+    /// The start of `count` free elements, not initialised: the caller initialises each one it keeps.
     mutating func reserve(_ count: Int, in arena: OTLPArena) throws(OTLPEncodingError) -> UnsafeMutablePointer<Element>
     {
         if let next = self.next, self.remaining >= count {
             return next
         }
         let size = Swift.max(self.chunkCount, count)
-        let chunk = try arena.allocate(Element.self, count: size)
+        let chunk = try arena.allocateUninitialized(Element.self, count: size)
         self.next = chunk
         self.remaining = size
         return chunk
@@ -145,9 +145,9 @@ struct AttributeWriter {
 struct SpansBatchBuilder {
     /// The most attributes one span gets (see ``addAttributes(of:to:)``), packed ones included.
     static let maxSpanAttributes = 17
-    /// The most ``PackedAttribute``s one span gets: method, route, endpoint, scheme, protocol version, error type,
-    /// cluster, listener.
-    static let maxPackedAttributes = 8
+    /// The most ``PackedAttribute``s one span gets: method, route, status code, endpoint (or a client span's
+    /// endpoint address and port), scheme, protocol version, error type, cluster, listener.
+    static let maxPackedAttributes = 10
     /// Bytes of id storage per span: trace id, span id, parent span id.
     static let idBytesPerSpan = 32
     /// `Span.flags` bits a runtime span may set (trace flags and the two is-remote bits); 10–31 must be zero.
@@ -324,8 +324,13 @@ struct SpansBatchBuilder {
         if !isClient {
             attributes.append(try self.cache.packed(.route, record.pointee.routeID, key: keys.httpRoute))
         }
-        if record.pointee.responseStatusCode != 0 {
-            attributes.append(keys.httpResponseStatusCode, int: Int64(record.pointee.responseStatusCode))
+        let statusCode = record.pointee.responseStatusCode
+        if statusCode != 0 {
+            if let packed = try self.cache.packed(statusCode: statusCode, key: keys.httpResponseStatusCode) {
+                attributes.append(packed)
+            } else {
+                attributes.append(keys.httpResponseStatusCode, int: Int64(statusCode))
+            }
         }
 
         // The upstream endpoint: server.* on a client span, periscope.endpoint otherwise.
@@ -337,7 +342,14 @@ struct SpansBatchBuilder {
                     try self.cache.packed(
                         endpoint: .endpointAddress, record.pointee.endpointID, key: keys.serverAddress)
                 )
-                serverPort = serverPort ?? endpoint.port
+                // The endpoint's own port (the usual case) is packed once per endpoint.
+                if serverPort == nil || serverPort == endpoint.port,
+                    let port = try self.cache.packed(
+                        endpoint: .endpointPort, record.pointee.endpointID, key: keys.serverPort)
+                {
+                    attributes.append(port)
+                    serverPort = nil
+                }
             } else {
                 attributes.append(
                     try self.cache.packed(endpoint: .endpoint, record.pointee.endpointID, key: keys.endpoint))

@@ -61,9 +61,9 @@ import Testing
         // Attributes filled per span first, then the packed ones (constants and interned names).
         #expect(
             span.attributeKeys == [
-                "http.response.status_code", "server.port", "url.path", "client.address", "client.port",
-                "user_agent.original", "http.request.method", "http.route", "url.scheme", "network.protocol.version",
-                "periscope.cluster", "periscope.listener",
+                "server.port", "url.path", "client.address", "client.port", "user_agent.original",
+                "http.request.method", "http.route", "http.response.status_code", "url.scheme",
+                "network.protocol.version", "periscope.cluster", "periscope.listener",
             ]
         )
         #expect(span.attribute("http.request.method") == .string("GET"))
@@ -102,7 +102,7 @@ import Testing
         // Attributes filled per span first, then the packed ones (constants and interned names).
         #expect(
             first.attributeKeys == [
-                "server.port", "url.full", "http.request.method", "server.address", "network.protocol.version",
+                "url.full", "http.request.method", "server.address", "server.port", "network.protocol.version",
                 "error.type", "periscope.cluster",
             ]
         )
@@ -191,8 +191,8 @@ import Testing
         // Attributes filled per span first, then the packed ones (constants and interned names).
         #expect(
             spans.first?.attributeKeys == [
-                "http.response.status_code", "server.port", "url.path", "client.address", "client.port",
-                "user_agent.original", "http.request.resend_count", "http.request.method", "http.route",
+                "server.port", "url.path", "client.address", "client.port", "user_agent.original",
+                "http.request.resend_count", "http.request.method", "http.route", "http.response.status_code",
                 "periscope.endpoint", "url.scheme", "network.protocol.version", "error.type", "periscope.cluster",
                 "periscope.listener",
             ]
@@ -202,8 +202,8 @@ import Testing
         // Attributes filled per span first, then the packed ones (constants and interned names).
         #expect(
             spans.last?.attributeKeys == [
-                "http.response.status_code", "server.port", "url.full", "client.address", "client.port",
-                "user_agent.original", "http.request.resend_count", "http.request.method", "server.address",
+                "url.full", "client.address", "client.port", "user_agent.original", "http.request.resend_count",
+                "http.request.method", "http.response.status_code", "server.address", "server.port",
                 "network.protocol.version", "error.type", "periscope.cluster", "periscope.listener",
             ]
         )

@@ -57,9 +57,9 @@ import Testing
         // Attributes filled per span first, then the packed ones (constants and interned names).
         #expect(
             attributes.attributeKeys == [
-                "http.response.status_code", "server.port", "url.path", "client.address", "client.port",
-                "user_agent.original", "http.request.method", "http.route", "url.scheme", "network.protocol.version",
-                "periscope.cluster", "periscope.listener",
+                "server.port", "url.path", "client.address", "client.port", "user_agent.original",
+                "http.request.method", "http.route", "http.response.status_code", "url.scheme",
+                "network.protocol.version", "periscope.cluster", "periscope.listener",
             ]
         )
         #expect(attributes.attribute("http.request.method")["string_value"].string == "GET")
