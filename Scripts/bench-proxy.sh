@@ -9,6 +9,9 @@
 # microseconds per request of the proxy process (utime+stime from /proc/PID/stat), as a ratio to
 # nginx's. Method: shared/reference/performance.md. This is a benchmark, not a test.
 #
+# With a periscope config that exports OTLP to 127.0.0.1:4318, an nginx that answers every POST with 200 stands
+# in for the collector (on CPU 1 with the proxy when PIN=1; its CPU is reported, not counted as periscope's).
+#
 # Options and environment:
 #   --only LIST          comma list of targets: direct, nginx, periscope (default: all three)
 #   DURATION=8           seconds of the measured wrk run (after a 2 s warm-up, WARMUP=2)
@@ -27,7 +30,7 @@ repo_root=$(cd "$script_dir/.." && pwd)
 cd "$repo_root"
 
 usage() {
-    sed -n '2,21s/^# \{0,1\}//p' "$0"
+    sed -n '2,25s/^# \{0,1\}//p' "$0"
 }
 
 log() {
@@ -159,10 +162,10 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Free loopback ports: bind them all at once to port 0, so they are distinct.
-read -r port_upstream port_nginx port_periscope port_admin < <(
+read -r port_upstream port_nginx port_periscope port_admin port_sink < <(
     python3 -c '
 import socket
-socks = [socket.socket() for _ in range(4)]
+socks = [socket.socket() for _ in range(5)]
 for s in socks:
     s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in socks])
@@ -296,6 +299,38 @@ wait_ready "upstream nginx" "http://127.0.0.1:$port_upstream/" "$upstream_master
 upstream_worker=$(nginx_worker "$upstream_master")
 log "upstream nginx on 127.0.0.1:$port_upstream (master $upstream_master, worker $upstream_worker)"
 
+# ---- OTLP sink: nginx, 200 for every POST, next to the proxy -----------------------------------
+# Started when the periscope config exports to 127.0.0.1:4318 (rewritten to a free port): it stands in for a
+# collector, on the proxy's CPU when pinned, so that receiving the OTLP bodies neither slows the load side (wrk and
+# the upstream on CPU 0) nor counts as periscope's CPU.
+sink_master=""
+sink_worker=""
+if [ "$run_periscope" -eq 1 ] && grep -qF '127.0.0.1:4318' "$PERISCOPE_CONFIG"; then
+    sink_dir=$work/otlp-sink
+    mkdir -p "$sink_dir/temp"
+    {
+        nginx_common_conf "$sink_dir"
+        echo "http {"
+        nginx_http_common "$sink_dir"
+        cat <<EOF
+    client_max_body_size 0;
+    server {
+        listen 127.0.0.1:$port_sink;
+        location / {
+            default_type application/x-protobuf;
+            return 200 "";
+        }
+    }
+}
+EOF
+    } >"$sink_dir/nginx.conf"
+    start_nginx otlp-sink "$sink_dir" "${pin_proxy[@]}"
+    sink_master=$started_pid
+    wait_ready "OTLP sink nginx" "http://127.0.0.1:$port_sink/" "$sink_master" "$sink_dir/error.log" 15
+    sink_worker=$(nginx_worker "$sink_master")
+    log "OTLP sink nginx on 127.0.0.1:$port_sink (master $sink_master, worker $sink_worker)"
+fi
+
 # ---- nginx as proxy ----------------------------------------------------------------------------
 nginx_worker_pid=""
 if [ "$run_nginx" -eq 1 ]; then
@@ -340,6 +375,7 @@ if [ "$run_periscope" -eq 1 ]; then
     sed -e "s/0\.0\.0\.0:8080/127.0.0.1:$port_periscope/g" \
         -e "s/127\.0\.0\.1:9901/127.0.0.1:$port_admin/g" \
         -e "s/127\.0\.0\.1:9001/127.0.0.1:$port_upstream/g" \
+        -e "s/127\.0\.0\.1:4318/127.0.0.1:$port_sink/g" \
         "$PERISCOPE_CONFIG" >"$periscope_config"
     PERISCOPE_THREADS=1 "${pin_proxy[@]}" "$PERISCOPE_BIN" run --config "$periscope_config" >"$work/periscope.log" 2>&1 &
     periscope_pid=$!
@@ -385,7 +421,7 @@ nginx_cpu=""
 # Runs one target: NAME URL PID [UPSTREAM_PID]; appends a row (name|rps|p50|p99|cpu|upstream cpu).
 measure() {
     local name=$1 url=$2 pid=$3 up_pid=${4:-} out body before after up_before=0 up_after=0
-    local requests rps p50 p99 cpu up_cpu="—" threads_before threads_after
+    local requests rps p50 p99 cpu up_cpu="—" threads_before threads_after sink_before=0 sink_after=0
 
     body=$(curl -s --max-time 2 "$url") || die "$name: $url does not answer"
     [ "$body" = "hello from upstream" ] || die "$name: unexpected body from $url: '$body'"
@@ -399,10 +435,12 @@ measure() {
     out=$work/wrk-$name.txt
     before=$(cpu_ticks "$pid")
     threads_before=$(thread_ticks "$pid")
+    [ -z "$sink_worker" ] || sink_before=$(cpu_ticks "$sink_worker")
     [ -z "$up_pid" ] || up_before=$(cpu_ticks "$up_pid")
     "${pin_load[@]}" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" >"$out" 2>&1 || { cat "$out" >&2; die "$name: wrk failed"; }
     after=$(cpu_ticks "$pid")
     threads_after=$(thread_ticks "$pid")
+    [ -z "$sink_worker" ] || sink_after=$(cpu_ticks "$sink_worker")
     [ -z "$up_pid" ] || up_after=$(cpu_ticks "$up_pid")
     check_wrk_errors "$name" "$out"
 
@@ -432,6 +470,9 @@ measure() {
             { d = $2 - before[$1]; total += d; if (d > busiest) busiest = d }
             END { printf "event loop %.1f µs/req, other threads %.2f µs/req", busiest * 1e6 / hz / r, (total - busiest) * 1e6 / hz / r }
         ' <(echo "$threads_before") <(echo "$threads_after"))
+        if [ -n "$sink_worker" ]; then
+            periscope_threads="$periscope_threads (OTLP sink $(per_request_us $((sink_after - sink_before)) "$requests") µs/req, not counted)"
+        fi
         # With tracing on: what became of the spans (a cost measured while spans are dropped is not the cost of
         # exporting them).
         periscope_spans=$(curl -s --max-time 2 "http://127.0.0.1:$port_admin/metrics" | awk '

@@ -10,7 +10,7 @@
 #   PIN=1              proxy on CPU 1, wrk and the upstream on CPU 0 (see bench-proxy.sh); PIN=0 lets them float
 #   OFF_CONFIG, ON_CONFIG
 #                      the two periscope configs (default Config/examples/single-upstream.yaml and
-#                      Benchmarks/proxy-tracing.yaml: ratio 1, spans exported to the upstream nginx)
+#                      Benchmarks/proxy-tracing.yaml: ratio 1, spans exported to an OTLP sink next to the proxy)
 #
 # Needs a release build (swift build -c release --product periscope). A benchmark, not a test.
 set -euo pipefail
