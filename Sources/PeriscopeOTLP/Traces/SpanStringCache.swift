@@ -106,8 +106,10 @@ struct SpanStringCache {
             return try self.packed.pack(kind, index, key: key, int: port)
         case .endpointAddress:
             return try self.packed.pack(kind, index, key: key, string: endpoint.address)
-        default:
+        case .endpoint:
             return try self.packed.pack(kind, index, key: key, string: endpoint.authority.pointer)
+        default:
+            preconditionFailure("\(kind) is not a part of an endpoint")
         }
     }
 
