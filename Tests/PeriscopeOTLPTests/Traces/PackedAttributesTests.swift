@@ -101,9 +101,3 @@ import Testing
         withExtendedLifetime(keys) {}  // the key's memory
     }
 }
-
-extension PackedAttribute: @retroactive Equatable {
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.tag == rhs.tag && lhs.wire_type == rhs.wire_type && lhs.len == rhs.len && lhs.data == rhs.data
-    }
-}
