@@ -103,6 +103,10 @@ extension EndToEnd {
                             #expect(server.attributes["server.port"] != nil)
                             #expect(children.first?.attributes["server.port"] == String(upstream.port))
                             #expect(children.first?.attributes["http.response.status_code"] == "200")
+                            // url.full: the endpoint and the path sent upstream (the record keeps no query string).
+                            #expect(
+                                children.first?.attributes["url.full"]
+                                    == "http://127.0.0.1:\(upstream.port)\(server.attributes["url.path"] ?? "?")")
                         }
                         let first = try #require(servers.first { $0.attributes["url.path"] == "/items/0" })
                         #expect(first.attributes["user_agent.original"] == "periscope-test/1")

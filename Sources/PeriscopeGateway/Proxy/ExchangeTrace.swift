@@ -107,6 +107,10 @@ struct ExchangeTrace {
             startTimeUnixNano: WallClock.nowUnixNano()
         )
         span.method = self.server.method
+        // url.full (required on HTTP client spans) is built at export from the scheme, the endpoint and this path:
+        // the gateway sends the request's path upstream as it came.
+        span.urlScheme = .http
+        span.copyURLPath(from: self.server)
         span.routeID = self.server.routeID
         span.clusterID = self.server.clusterID
         span.endpointID = tracing.endpointIDs[endpoint]

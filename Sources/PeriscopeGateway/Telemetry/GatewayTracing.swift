@@ -59,7 +59,7 @@ public final class GatewayTracing: Sendable {
         }
         self.clusterIDs = runtime.clusters.map { strings.intern($0.name) }
         let endpoints = runtime.clusters.flatMap(\.endpoints).sorted { $0.index < $1.index }
-        self.endpointIDs = endpoints.map { strings.intern($0.host) }
+        self.endpointIDs = endpoints.map { strings.intern($0.name) }
         self.endpointPorts = endpoints.map { UInt16(clamping: $0.port) }
         self.listenerIDs = runtime.listeners.map { strings.intern($0.name) }
         self.listenerPorts = runtime.listeners.map { UInt16(clamping: $0.address.port) }

@@ -104,6 +104,19 @@ extension SpanRecord {
         }
     }
 
+    /// Sets `url.path` (and ``Truncation/urlPath``) to `other`'s: a CLIENT span takes its SERVER parent's path,
+    /// which is the path it sends upstream. No allocation.
+    @inlinable
+    public mutating func copyURLPath(from other: borrowing SpanRecord) {
+        self.urlPathStorage = other.urlPathStorage
+        self.urlPathLength = other.urlPathLength
+        if other.truncationBits.contains(.urlPath) {
+            self.truncationBits.insert(.urlPath)
+        } else {
+            self.truncationBits.remove(.urlPath)
+        }
+    }
+
     @inlinable
     static func pathEnd(_ target: UnsafeBufferPointer<UInt8>) -> Int {
         target.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? target.count

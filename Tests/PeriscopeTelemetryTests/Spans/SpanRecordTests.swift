@@ -41,6 +41,22 @@ import Testing
         #expect(record.truncation.contains(.serverAddress))
     }
 
+    @Test func aClientRecordTakesItsParentsPathAndTruncation() {
+        var server = SpanRecord()
+        server.setURLPath(requestTarget: "/" + String(repeating: "p", count: 200) + "?q=1")
+        var client = SpanRecord()
+        client.setURLPath("/stale")
+        client.copyURLPath(from: server)
+        #expect(client.urlPath == server.urlPath)
+        #expect(client.urlPath.utf8.count == SpanRecord.urlPathCapacity)
+        #expect(client.truncation.contains(.urlPath))
+
+        server.setURLPath(requestTarget: "/short?x")
+        client.copyURLPath(from: server)
+        #expect(client.urlPath == "/short")
+        #expect(!client.truncation.contains(.urlPath))
+    }
+
     @Test func emptyRecordHasNoValues() {
         let record = SpanRecord()
         #expect(record.spanID == 0 && record.parentSpanID == 0 && record.flags == 0)
