@@ -174,24 +174,28 @@ for s in socks:
 '
 )
 
-# utime + stime ticks of a process (all its threads). Field 2 may hold spaces and parentheses:
-# parse after the last ')'; there, field 3 (state) is index 0, so fields 14 and 15 are 11 and 12.
-cpu_ticks() {
+# utime + stime ticks in a /proc stat file (a process's, all its threads, or one thread's); fails if it is gone.
+# Field 2 may hold spaces and parentheses: parse after the last ')'; there, field 3 (state) is index 0, so fields
+# 14 and 15 are 11 and 12.
+stat_ticks() {
     local stat fields
-    stat=$(cat "/proc/$1/stat") || die "process $1 is gone"
+    stat=$(cat "$1" 2>/dev/null) || return 1
     stat=${stat##*) }
     read -r -a fields <<<"$stat"
     echo $((fields[11] + fields[12]))
 }
 
+# utime + stime ticks of a process (all its threads).
+cpu_ticks() {
+    stat_ticks "/proc/$1/stat" || die "process $1 is gone"
+}
+
 # utime + stime ticks of each thread of a process, one "TID TICKS" line per thread.
 thread_ticks() {
-    local task stat fields
+    local task ticks
     for task in /proc/"$1"/task/*; do
-        stat=$(cat "$task/stat" 2>/dev/null) || continue
-        stat=${stat##*) }
-        read -r -a fields <<<"$stat"
-        echo "${task##*/} $((fields[11] + fields[12]))"
+        ticks=$(stat_ticks "$task/stat") || continue
+        echo "${task##*/} $ticks"
     done
 }
 

@@ -34,7 +34,7 @@ run() {
     other=$(sed -n 's/^periscope threads: .*other threads \([0-9.]*\) µs\/req.*$/\1/p' <<<"$output")
     dropped=$(sed -n 's/^periscope spans: .*dropped \([0-9]*\)$/\1/p' <<<"$output")
     [ -n "$other" ] || { echo "bench-tracing-cost: bench-proxy.sh printed no per-thread CPU for $1" >&2 && exit 1; }
-    awk -F'|' -v other="${other:-0}" -v dropped="${dropped:-0}" \
+    awk -F'|' -v other="$other" -v dropped="${dropped:-0}" \
         '{ gsub(/ /, "", $3); gsub(/ /, "", $6); print $6, $3, other, dropped }' <<<"$row"
 }
 
