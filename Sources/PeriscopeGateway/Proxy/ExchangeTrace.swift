@@ -57,7 +57,7 @@ struct ExchangeTrace {
         self.clientEnded = false
         self.attempts = 0
         if !self.endedClients.isEmpty { self.endedClients.removeAll(keepingCapacity: true) }
-        self.server = SpanRecord(
+        self.server.restart(
             kind: .server,
             traceID: context.traceID,
             spanID: context.spanID,
@@ -80,6 +80,23 @@ struct ExchangeTrace {
         self.server.clientAddress = clientAddress
     }
 
+    /// The exemplar for the request's duration observation: the server span, when the request is traced and
+    /// sampled. (Built from the span's ids; ``Exemplar/init(span:)`` would take the 448-byte record by value.)
+    var serverExemplar: Exemplar? {
+        guard self.isActive && self.context.isSampled else { return nil }
+        return Exemplar(
+            traceIDHigh: self.server.traceIDHigh, traceIDLow: self.server.traceIDLow, spanID: self.server.spanID,
+            timeUnixNano: self.server.endTimeUnixNano)
+    }
+
+    /// The exemplar for the current attempt's upstream duration observation: its CLIENT span, when sampled.
+    var clientExemplar: Exemplar? {
+        guard self.isActive && self.context.isSampled && self.hasClient else { return nil }
+        return Exemplar(
+            traceIDHigh: self.client.traceIDHigh, traceIDLow: self.client.traceIDLow, spanID: self.client.spanID,
+            timeUnixNano: self.client.endTimeUnixNano)
+    }
+
     /// The context sent upstream with the current attempt: the same trace, with the attempt's span as the parent.
     var upstreamContext: SpanContext {
         var context = self.context
@@ -96,8 +113,25 @@ struct ExchangeTrace {
     /// A new CLIENT span for an attempt on `endpoint` (a global endpoint index), started now, numbered after the
     /// attempts before it. Its id goes into the attempt's trace headers.
     mutating func newAttemptSpan(endpoint: Int, tracing: GatewayTracing, ids: inout IDGenerator) -> SpanRecord {
-        let context = self.context
-        var span = SpanRecord(
+        var span = SpanRecord()
+        self.attempts &+= 1
+        Self.beginAttempt(
+            &span, server: self.server, context: self.context, attempt: self.attempts, endpoint: endpoint,
+            tracing: tracing, ids: &ids)
+        return span
+    }
+
+    /// Makes `span` the CLIENT span of attempt number `attempt` on `endpoint`, started now, in place.
+    private static func beginAttempt(
+        _ span: inout SpanRecord,
+        server: borrowing SpanRecord,
+        context: borrowing SpanContext,
+        attempt: UInt8,
+        endpoint: Int,
+        tracing: GatewayTracing,
+        ids: inout IDGenerator
+    ) {
+        span.restart(
             kind: .client,
             traceID: context.traceID,
             spanID: ids.nextSpanID(),
@@ -106,24 +140,26 @@ struct ExchangeTrace {
             parentIsRemote: false,
             startTimeUnixNano: WallClock.nowUnixNano()
         )
-        span.method = self.server.method
+        span.method = server.method
         // url.full (required on HTTP client spans) is built at export from the scheme, the endpoint and this path:
         // the gateway sends the request's path upstream as it came.
         span.urlScheme = .http
-        span.copyURLPath(from: self.server)
-        span.routeID = self.server.routeID
-        span.clusterID = self.server.clusterID
+        span.copyURLPath(from: server)
+        span.routeID = server.routeID
+        span.clusterID = server.clusterID
         span.endpointID = tracing.endpointIDs[endpoint]
         span.serverPort = tracing.endpointPorts[endpoint]
-        self.attempts &+= 1
-        span.attempt = self.attempts
-        return span
+        span.attempt = attempt
     }
 
     /// Starts the current attempt's CLIENT span on `endpoint`, before the request head is written (its id goes into
     /// the trace headers). A previous attempt must have been ended with ``endAttempt(status:errorTypeID:)``.
     mutating func startAttempt(endpoint: Int, tracing: GatewayTracing, ids: inout IDGenerator) {
-        self.client = self.newAttemptSpan(endpoint: endpoint, tracing: tracing, ids: &ids)
+        // Filled where it lives: a record built elsewhere and assigned would be zeroed and copied whole.
+        self.attempts &+= 1
+        Self.beginAttempt(
+            &self.client, server: self.server, context: self.context, attempt: self.attempts, endpoint: endpoint,
+            tracing: tracing, ids: &ids)
         self.hasClient = true
         self.clientEnded = false
         if self.attempts > 1 {
@@ -196,12 +232,16 @@ struct ExchangeTrace {
         guard shared.shouldExport(sampled: self.context.isSampled, isError: isError, durationNanos: duration) else {
             return
         }
-        shared.buffer.push(self.server, loop: tracing.loopIndex)
-        for ended in self.endedClients {
-            shared.buffer.push(ended, loop: tracing.loopIndex)
+        // Pushed by address: passed by value, each 448-byte record would be copied to the stack first.
+        let ring = tracing.ring
+        _ = withUnsafeMutablePointer(to: &self.server) { ring.push(from: $0) }
+        if !self.endedClients.isEmpty {
+            self.endedClients.withUnsafeBufferPointer { ended in
+                for index in ended.indices { ring.push(from: ended.baseAddress! + index) }
+            }
         }
         if self.hasClient {
-            shared.buffer.push(self.client, loop: tracing.loopIndex)
+            _ = withUnsafeMutablePointer(to: &self.client) { ring.push(from: $0) }
         }
     }
 }

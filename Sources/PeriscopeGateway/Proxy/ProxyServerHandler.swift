@@ -347,7 +347,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var exemplar: Exemplar?
         if let tracing = self.loop.tracing, self.trace.isActive {
             self.trace.finish(status: self.responseStatus, localError: self.localErrorIndex, tracing: tracing)
-            if self.trace.context.isSampled { exemplar = Exemplar(span: self.trace.server) }
+            exemplar = self.trace.serverExemplar
             self.trace.isActive = false
         }
         let metrics = self.loop.metrics
@@ -1178,9 +1178,7 @@ extension ProxyServerHandler: UpstreamDelegate {
             }
             if let start = self.upstreamStart, let pool = self.pool {
                 self.upstreamSeconds = Double((now - start).nanoseconds) / 1e9
-                let exemplar =
-                    self.trace.isActive && self.trace.context.isSampled && self.trace.hasClient
-                    ? Exemplar(span: self.trace.client) : nil
+                let exemplar = self.trace.clientExemplar
                 self.loop.metrics.upstreamFinished(
                     cluster: pool.cluster,
                     endpoint: pool.endpoint,

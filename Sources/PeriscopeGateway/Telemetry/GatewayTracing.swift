@@ -96,10 +96,13 @@ public final class GatewayTracing: Sendable {
 final class LoopTracing {
     let shared: GatewayTracing
     let loopIndex: Int
+    /// This loop's ring of ``GatewayTracing/buffer`` (the buffer outlives it: `shared` holds it).
+    let ring: SpanRing
     var ids = IDGenerator()
 
     init(shared: GatewayTracing, loopIndex: Int) {
         self.shared = shared
         self.loopIndex = loopIndex
+        self.ring = shared.buffer.ring(forLoop: loopIndex)
     }
 }

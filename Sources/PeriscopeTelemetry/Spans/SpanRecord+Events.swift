@@ -80,6 +80,13 @@ extension SpanRecord {
             self.droppedEvents = 0
         }
 
+        /// Forgets every event and the dropped count (the unused slots are not rewritten: nothing reads them).
+        @inlinable
+        public mutating func removeAll() {
+            self.storedCount = 0
+            self.droppedEvents = 0
+        }
+
         /// Always 0.
         @inlinable public var startIndex: Int { 0 }
         /// The number of stored events.

@@ -82,10 +82,13 @@ public struct SpanRing: @unchecked Sendable {
     /// Copies `record` into the ring, or drops and counts it if the ring is full. Wait-free, lock-free, no
     /// allocation. Call only from the ring's event loop.
     ///
+    /// The record is passed by address (`withUnsafeMutablePointer(to: &record)`): a 448-byte argument passed by value
+    /// is copied to the stack first. Only its used bytes are copied (``SpanRecord/copyUsedBytes(from:to:)``).
+    ///
     /// - Returns: `true` if the record was stored, `false` if it was dropped (counted as ``SpanBuffer/DropReason/bufferFull``).
     @inlinable
     @discardableResult
-    public func push(_ record: SpanRecord) -> Bool {
+    public func push(from record: UnsafePointer<SpanRecord>) -> Bool {
         let tailCell = (self.control + SpanRingControl.tail).atomic
         let cachedHeadCell = (self.control + SpanRingControl.cachedHead).atomic
         let tail = tailCell.load(ordering: .relaxed)
@@ -98,9 +101,16 @@ public struct SpanRing: @unchecked Sendable {
                 return false
             }
         }
-        (self.records + Int(truncatingIfNeeded: tail & self.mask)).pointee = record
+        SpanRecord.copyUsedBytes(from: record, to: self.records + Int(truncatingIfNeeded: tail & self.mask))
         tailCell.store(tail &+ 1, ordering: .releasing)
         return true
+    }
+
+    /// Copies `record` into the ring, or drops and counts it if the ring is full (see ``push(from:)``).
+    @inlinable
+    @discardableResult
+    public func push(_ record: SpanRecord) -> Bool {
+        withUnsafePointer(to: record) { self.push(from: $0) }
     }
 
     /// Records pushed into the ring so far, stored or dropped.

@@ -67,6 +67,50 @@ import Testing
         #expect(record.clientAddress.family == .none && record.clientAddress.formatted == nil)
     }
 
+    @Test func aRestartedRecordIsANewSpan() {
+        let traceID = TraceID(high: 0x0102_0304_0506_0708, low: 0x090A_0B0C_0D0E_0F10)
+        for sequence: UInt64 in 0..<64 {
+            // Every field set, texts of every length, events: all of it must be gone after the restart.
+            var reused = SpanTestRecords.make(producer: 3, sequence: sequence)
+            reused.restart(
+                kind: .client, traceID: traceID, spanID: SpanID(77), parentSpanID: SpanID(5), traceFlags: 1,
+                parentIsRemote: true, startTimeUnixNano: 1_000)
+            let fresh = SpanRecord(
+                kind: .client, traceID: traceID, spanID: SpanID(77), parentSpanID: SpanID(5), traceFlags: 1,
+                parentIsRemote: true, startTimeUnixNano: 1_000)
+            #expect(reused == fresh)
+            #expect(reused.urlPath.isEmpty && reused.userAgent.isEmpty && reused.serverAddress.isEmpty)
+            #expect(reused.events.isEmpty && reused.events.droppedCount == 0 && reused.truncation.isEmpty)
+            #expect(SpanTestRecords.checksum(of: reused) == SpanTestRecords.checksum(of: fresh))
+        }
+    }
+
+    @Test func copyingUsedBytesKeepsEveryFieldAndSkipsTheUnusedText() {
+        // A destination whose texts are all full: what the copy leaves alone is still there afterwards.
+        var long = SpanRecord()
+        long.setURLPath(String(repeating: "P", count: SpanRecord.urlPathCapacity))
+        long.setUserAgent(String(repeating: "U", count: SpanRecord.userAgentCapacity))
+        long.setServerAddress(hostHeader: String(repeating: "S", count: SpanRecord.serverAddressCapacity))
+        for sequence: UInt64 in 0..<300 {
+            var source = SpanTestRecords.make(producer: 1, sequence: sequence)
+            var destination = long
+            withUnsafePointer(to: &source) { from in
+                withUnsafeMutablePointer(to: &destination) { SpanRecord.copyUsedBytes(from: from, to: $0) }
+            }
+            #expect(destination == source)
+            #expect(destination.serverAddress == source.serverAddress)
+            #expect(SpanTestRecords.checksumMatches(destination))
+            // The byte after the copied path is the destination's old one (the copy stopped at the length).
+            let pathLength = source.urlPath.utf8.count
+            if pathLength < SpanRecord.urlPathCapacity {
+                let offset = MemoryLayout<SpanRecord>.size - SpanRecord.serverAddressCapacity
+                    - SpanRecord.userAgentCapacity - SpanRecord.urlPathCapacity + pathLength
+                let after = withUnsafeBytes(of: &destination) { $0[offset] }
+                #expect(after == UInt8(ascii: "P"))
+            }
+        }
+    }
+
     @Test func otlpFlagsCarryTraceFlagsAndRemoteBits() {
         #expect(SpanRecord.otlpFlags(traceFlags: 0x01, parentIsRemote: nil) == 0x001)
         #expect(SpanRecord.otlpFlags(traceFlags: 0x01, parentIsRemote: false) == 0x101)

@@ -31,6 +31,10 @@ enum SpanTestRecords {
         // Paths of 1...151 bytes (crossing the 128-byte capacity), user agents of 4...91 bytes (crossing 88).
         record.setURLPath(self.paths[Int((seed ^ seed >> 17) % UInt64(self.paths.count))])
         record.setUserAgent(self.userAgents[Int(sequence % UInt64(self.userAgents.count))])
+        // Hosts of 0...69 bytes (crossing the 64-byte capacity): ring slots reused by shorter texts keep the end of
+        // the longer ones, which the record's lengths must hide.
+        let host = self.hosts[Int((seed >> 7) % UInt64(self.hosts.count))]
+        if !host.isEmpty { record.setServerAddress(hostHeader: host) }
         for index in 0..<Int(sequence % 4) {
             record.addEvent(.retry, timeUnixNano: record.startTimeUnixNano &+ UInt64(index), payload: UInt32(index))
         }
@@ -41,6 +45,7 @@ enum SpanTestRecords {
 
     private static let paths = (0...150).map { "/" + String(repeating: "p", count: $0) }
     private static let userAgents = (0..<88).map { "ua/" + String(repeating: "u", count: $0) }
+    private static let hosts = (0..<70).map { String(repeating: "h", count: $0) }
 
     /// The producer and sequence a record from ``make(producer:sequence:)`` was made from.
     static func identity(of record: SpanRecord) -> (producer: Int, sequence: UInt64) {
@@ -103,6 +108,7 @@ enum SpanTestRecords {
         }
         record.withURLPathBytes { mixText($0) }
         record.withUserAgentBytes { mixText($0) }
+        record.withServerAddressBytes { mixText($0) }
         return UInt32(truncatingIfNeeded: hash ^ hash >> 32)
     }
 }
