@@ -103,7 +103,8 @@ import Testing
             // The byte after the copied path is the destination's old one (the copy stopped at the length).
             let pathLength = source.urlPath.utf8.count
             if pathLength < SpanRecord.urlPathCapacity {
-                let offset = MemoryLayout<SpanRecord>.size - SpanRecord.serverAddressCapacity
+                let offset =
+                    MemoryLayout<SpanRecord>.size - SpanRecord.serverAddressCapacity
                     - SpanRecord.userAgentCapacity - SpanRecord.urlPathCapacity + pathLength
                 let after = withUnsafeBytes(of: &destination) { $0[offset] }
                 #expect(after == UInt8(ascii: "P"))
