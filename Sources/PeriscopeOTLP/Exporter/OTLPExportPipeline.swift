@@ -64,9 +64,6 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
     private let parsePartialSuccess: ParsePartialSuccess
     private let weigh: Weigh?
     private let state: NIOLockedValueBox<State>
-    /// The array a batch is taken into, kept between batches (on the event loop) so that taking a batch of large
-    /// items (448-byte span records) does not allocate and free a buffer of hundreds of kilobytes each time.
-    private let batchStorage: NIOLoopBoundBox<[Item]>
 
     /// A pipeline that sends with `client`.
     ///
@@ -104,8 +101,7 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
         self.encode = encode
         self.parsePartialSuccess = parsePartialSuccess
         self.weigh = weigh
-        self.state = NIOLockedValueBox(State(capacity: batch.maxQueueSize))
-        self.batchStorage = NIOLoopBoundBox.makeBoxSendingValue([], eventLoop: client.eventLoop)
+        self.state = NIOLockedValueBox(State(batchSize: batch.maxExportBatchSize))
         self.metrics.queueCapacity.set(Double(batch.maxQueueSize))
         self.metrics.queueLength.set(0)
     }
@@ -182,7 +178,7 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
             }
             let room = max(0, self.batchSettings.maxQueueSize - state.queue.count)
             let taken = min(room, items.count)
-            state.queue.append(contentsOf: items.prefix(taken))
+            if taken > 0 { state.queue.append(contentsOf: items.prefix(taken)) }
             state.accepted += taken
             var refused: (OTLPExporterMetrics.DropReason, firstDrop: Bool)?
             if taken < items.count {
@@ -281,6 +277,12 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
         case abandoned
     }
 
+    /// What ``exportNext()`` takes from the queue: a batch, or nothing and the waiters to complete.
+    private enum Taken {
+        case batch([Item])
+        case idle([Waiter])
+    }
+
     private struct Waiter {
         /// Done when this many items have been settled.
         var target: Int
@@ -288,7 +290,8 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
     }
 
     private struct State {
-        var queue: CircularBuffer<Item>
+        /// Batches of items waiting (each export takes the first whole).
+        var queue: OTLPBatchQueue<Item>
         /// Items ever accepted into the queue.
         var accepted = 0
         /// Items taken out of the queue and done with: exported, rejected, failed, or dropped at the deadline.
@@ -306,8 +309,8 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
         /// The wait before a retry, cancelled at the shutdown deadline.
         var backoff: Scheduled<Void>?
 
-        init(capacity: Int) {
-            self.queue = CircularBuffer(initialCapacity: min(capacity, 4096))
+        init(batchSize: Int) {
+            self.queue = OTLPBatchQueue(batchSize: batchSize)
         }
 
         /// Sets the queue-length gauge; called under the lock, so concurrent updates land in queue order.
@@ -399,24 +402,22 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
 
     /// Takes the next batch and exports it; with nothing to take, goes idle.
     private func exportNext() {
-        let maxBatch = self.batchSettings.maxExportBatchSize
-        // Taken out of the box so that it is uniquely referenced: filling it reuses its capacity.
-        var batch = self.batchStorage.value
-        self.batchStorage.value = []
-        let waiters = self.state.withLockedValue { state -> [Waiter]? in
+        // The queue's first batch is taken whole (no copy); it goes back to the queue to be refilled once encoded.
+        let taken = self.state.withLockedValue { state -> Taken in
             guard state.phase != .abandoned, !state.queue.isEmpty else {
                 state.exporting = false
-                return state.takeFinishedWaiters()
+                return .idle(state.takeFinishedWaiters())
             }
-            let count = min(maxBatch, state.queue.count)
-            batch.append(contentsOf: state.queue.prefix(count))
-            state.queue.removeFirst(count)
+            let batch = state.queue.takeBatch()
             state.dropping = false
             state.publishQueueLength(to: self.metrics.queueLength)
-            return nil
+            return .batch(batch)
         }
-        if let waiters {
-            self.batchStorage.value = batch
+        var batch: [Item]
+        switch consume taken {
+        case .batch(let taken):
+            batch = taken
+        case .idle(let waiters):
             for waiter in waiters {
                 waiter.promise.succeed()
             }
@@ -426,7 +427,7 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
         // The batch is encoded before `export` returns; its storage is free again after.
         let exported = self.export(batch)
         batch.removeAll(keepingCapacity: true)
-        self.batchStorage.value = batch
+        self.state.withLockedValue { $0.queue.recycle(batch) }
         exported.whenComplete { _ in
             self.batchSettled(count)
         }
@@ -580,7 +581,7 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
             state -> (Int, Scheduled<Void>?, [Waiter]) in
             guard state.phase == .draining else { return (0, nil, []) }
             state.phase = .abandoned
-            let dropped = self.weight(of: state.queue)
+            let dropped = self.weight(of: state.queue.items)
             state.settled += state.queue.count
             state.queue.removeAll()
             state.publishQueueLength(to: self.metrics.queueLength)
