@@ -99,35 +99,62 @@ struct PackedAttributes {
         key: CString,
         value: CAnyValue
     ) throws(OTLPEncodingError) -> PackedAttribute {
-        var value = value
-        var keyValue = self.templates.keyValue
-        keyValue.key = key
-        let arena = self.arena
-        let packed = withUnsafeMutablePointer(to: &value) { value in
-            keyValue.value = value
-            return withUnsafePointer(to: &keyValue) { keyValue in
-                Result { () throws(OTLPEncodingError) -> PackedAttribute in
-                    let size = opentelemetry__proto__common__v1__key_value__get_packed_size(keyValue)
-                    let prefix = ProtobufFraming.varintSize(size)
-                    let bytes = try arena.allocate(UInt8.self, count: prefix + size)
-                    let payload = ProtobufFraming.writeVarint(size, to: bytes)
-                    let packedSize = opentelemetry__proto__common__v1__key_value__pack(keyValue, payload)
-                    precondition(packedSize == size, "protobuf-c packed \(packedSize) bytes of \(size)")
-                    return PackedAttribute(
-                        tag: Self.attributesField,
-                        wire_type: PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED,
-                        len: prefix + size,
-                        data: bytes
-                    )
-                }
-            }
-        }
-        let entry = try packed.get()
+        let capacity = Self.maxVarintSize + Self.packedSize(key: key, value: value, templates: self.templates)
+        let bytes = try self.arena.allocate(UInt8.self, count: capacity)
+        let length = Self.packKeyValue(
+            key: key, value: value, templates: self.templates, into: bytes, capacity: capacity)!
+        let entry = PackedAttribute(
+            tag: Self.attributesField,
+            wire_type: PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED,
+            len: length,
+            data: bytes
+        )
         let table = kind.rawValue
         if index >= self.entries[table].count {
             self.entries[table].append(contentsOf: repeatElement(nil, count: index + 1 - self.entries[table].count))
         }
         self.entries[table][index] = entry
         return entry
+    }
+
+    /// The most bytes a length prefix takes.
+    private static var maxVarintSize: Int { 10 }
+
+    /// The size protobuf-c packs `KeyValue { key, value }` into.
+    private static func packedSize(key: CString, value: CAnyValue, templates: OTLPCommonTemplates) -> Int {
+        var value = value
+        var keyValue = templates.keyValue
+        keyValue.key = key
+        return withUnsafeMutablePointer(to: &value) { value in
+            keyValue.value = value
+            return withUnsafePointer(to: &keyValue) { opentelemetry__proto__common__v1__key_value__get_packed_size($0) }
+        }
+    }
+
+    /// Packs `KeyValue { key, value }` with protobuf-c into `buffer` behind its length prefix — the `data` of a
+    /// ``PackedAttribute`` — and returns the bytes written, or `nil` (nothing written) when they would exceed
+    /// `capacity`.
+    static func packKeyValue(
+        key: CString,
+        value: CAnyValue,
+        templates: OTLPCommonTemplates,
+        into buffer: UnsafeMutablePointer<UInt8>,
+        capacity: Int
+    ) -> Int? {
+        var value = value
+        var keyValue = templates.keyValue
+        keyValue.key = key
+        return withUnsafeMutablePointer(to: &value) { value in
+            keyValue.value = value
+            return withUnsafePointer(to: &keyValue) { keyValue in
+                let size = opentelemetry__proto__common__v1__key_value__get_packed_size(keyValue)
+                let prefix = ProtobufFraming.varintSize(size)
+                guard prefix + size <= capacity else { return nil }
+                let payload = ProtobufFraming.writeVarint(size, to: buffer)
+                let packedSize = opentelemetry__proto__common__v1__key_value__pack(keyValue, payload)
+                precondition(packedSize == size, "protobuf-c packed \(packedSize) bytes of \(size)")
+                return prefix + size
+            }
+        }
     }
 }

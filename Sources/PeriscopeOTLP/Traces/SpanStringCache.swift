@@ -40,12 +40,15 @@ struct SpanStringCache {
     private(set) var longest = 0
     /// Attributes with these strings as values, packed once (in the same arena).
     private var packed: PackedAttributes
+    /// Attributes with values from requests that repeat (hosts, client addresses), packed when first seen.
+    var values: PackedValueCache
 
     init(table: SpanStringTable) throws(OTLPEncodingError) {
         self.table = table
         let arena = try OTLPArena(chunkSize: 16 * 1024)
         self.arena = arena
         self.packed = PackedAttributes(arena: arena)
+        self.values = try PackedValueCache(arena: arena)
         self.snapshot = table.snapshot()
     }
 
@@ -53,6 +56,7 @@ struct SpanStringCache {
     /// them resolves.
     mutating func refresh() {
         self.snapshot = self.table.snapshot()
+        self.values.nextBatch()
     }
 
     /// The string of `id`, or `nil` for ``PeriscopeTelemetry/SpanStringID/none`` and for ids the snapshot does not

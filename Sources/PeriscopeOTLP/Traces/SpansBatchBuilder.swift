@@ -146,8 +146,9 @@ struct SpansBatchBuilder {
     /// The most attributes one span gets (see ``addAttributes(of:to:)``), packed ones included.
     static let maxSpanAttributes = 17
     /// The most ``PackedAttribute``s one span gets: method, route, status code, endpoint (or a client span's
-    /// endpoint address and port), scheme, protocol version, error type, cluster, listener.
-    static let maxPackedAttributes = 10
+    /// endpoint address and port), scheme, protocol version, error type, cluster, listener, and from the
+    /// ``PackedValueCache`` a server span's `server.address` and `server.port`, `client.address` and `client.port`.
+    static let maxPackedAttributes = 14
     /// Bytes of id storage per span: trace id, span id, parent span id.
     static let idBytesPerSpan = 32
     /// `Span.flags` bits a runtime span may set (trace flags and the two is-remote bits); 10–31 must be zero.
@@ -355,11 +356,15 @@ struct SpansBatchBuilder {
                     try self.cache.packed(endpoint: .endpoint, record.pointee.endpointID, key: keys.endpoint))
             }
         }
-        if !isClient, let address = try self.text(record, .serverAddress) {
-            attributes.append(keys.serverAddress, string: address)
+        if !isClient {
+            try self.addServerAddress(of: record, to: &attributes)
         }
         if let serverPort {
-            attributes.append(keys.serverPort, int: serverPort)
+            if let packed = self.cache.values.packed(.serverPort, int: serverPort, attributeKey: keys.serverPort) {
+                attributes.append(packed)
+            } else {
+                attributes.append(keys.serverPort, int: serverPort)
+            }
         }
 
         // URL: url.full on a client span when scheme, endpoint and path are known; url.path / url.scheme otherwise.
@@ -381,12 +386,7 @@ struct SpansBatchBuilder {
             )
         }
 
-        if let address = try self.clientAddress(record) {
-            attributes.append(keys.clientAddress, string: address)
-            if record.pointee.clientAddress.port != 0 {
-                attributes.append(keys.clientPort, int: Int64(record.pointee.clientAddress.port))
-            }
-        }
+        try self.addClientAddress(of: record, to: &attributes)
         if let userAgent = try self.text(record, .userAgent) {
             attributes.append(keys.userAgentOriginal, string: userAgent)
         }
@@ -409,6 +409,64 @@ struct SpansBatchBuilder {
         span.pointee.base.n_unknown_fields = UInt32(attributes.packedCount)
         span.pointee.base.unknown_fields = attributes.packedList
         self.commit(attributes)
+    }
+
+    /// `server.address` of a server span (the `Host` it was asked for): packed once per host while the host repeats.
+    private mutating func addServerAddress(
+        of record: UnsafePointer<SpanRecord>,
+        to attributes: inout AttributeWriter
+    ) throws(OTLPEncodingError) {
+        let key = self.constants.keys.serverAddress
+        let lookup = record.pointee.withServerAddressBytes { self.cache.values.lookup(.serverAddress, key: $0) }
+        if case .hit(let packed) = lookup {
+            if record.pointee.truncation.contains(.serverAddress) { self.truncatedValueCount += 1 }
+            return attributes.append(packed)
+        }
+        guard let address = try self.text(record, .serverAddress) else { return }
+        if case .miss(let slot) = lookup,
+            let packed = record.pointee.withServerAddressBytes({
+                self.cache.values.store(.serverAddress, slot: slot, key: $0, attributeKey: key, string: address)
+            })
+        {
+            return attributes.append(packed)
+        }
+        attributes.append(key, string: address)
+    }
+
+    /// `client.address` and `client.port`: packed once per address and port while they repeat (a connection's
+    /// requests, clients behind a load balancer).
+    private mutating func addClientAddress(
+        of record: UnsafePointer<SpanRecord>,
+        to attributes: inout AttributeWriter
+    ) throws(OTLPEncodingError) {
+        let client = record.pointee.clientAddress
+        guard client.family != .none else { return }
+        let attributeKey = self.constants.keys.clientAddress
+        var bits = (client.high, client.low, UInt64(client.family.rawValue))
+        let lookup = withUnsafeBytes(of: &bits) { self.cache.values.lookup(.clientAddress, key: $0) }
+        if case .hit(let packed) = lookup {
+            attributes.append(packed)
+        } else if let address = try self.clientAddress(record) {
+            if case .miss(let slot) = lookup,
+                let packed = withUnsafeBytes(
+                    of: &bits,
+                    {
+                        self.cache.values.store(
+                            .clientAddress, slot: slot, key: $0, attributeKey: attributeKey, string: address)
+                    })
+            {
+                attributes.append(packed)
+            } else {
+                attributes.append(attributeKey, string: address)
+            }
+        }
+        guard client.port != 0 else { return }
+        let portKey = self.constants.keys.clientPort
+        if let packed = self.cache.values.packed(.clientPort, int: Int64(client.port), attributeKey: portKey) {
+            attributes.append(packed)
+        } else {
+            attributes.append(portKey, int: Int64(client.port))
+        }
     }
 
     /// The inline texts of a record.

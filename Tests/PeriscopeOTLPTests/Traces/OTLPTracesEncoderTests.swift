@@ -58,12 +58,13 @@ import Testing
         #expect(span.droppedEventsCount == 0)
         #expect(span.linkCount == 0)
         #expect(span.droppedLinksCount == 0)
-        // Attributes filled per span first, then the packed ones (constants and interned names).
+        // Attributes filled per span first, then the packed ones (constants, interned names, and the request values
+        // of the packed-value table: ports, client addresses, hosts).
         #expect(
             span.attributeKeys == [
-                "server.port", "url.path", "client.address", "client.port", "user_agent.original",
-                "http.request.method", "http.route", "http.response.status_code", "url.scheme",
-                "network.protocol.version", "periscope.cluster", "periscope.listener",
+                "url.path", "user_agent.original", "http.request.method", "http.route", "http.response.status_code",
+                "server.port", "url.scheme", "client.address", "client.port", "network.protocol.version",
+                "periscope.cluster", "periscope.listener",
             ]
         )
         #expect(span.attribute("http.request.method") == .string("GET"))
@@ -99,7 +100,8 @@ import Testing
         #expect(first.traceID == SampleSpans.traceID.bytes)
         #expect(first.flags == 0x101)  // sampled, is-remote known, parent local
         #expect(first.status == .init(code: 2, message: "timeout"))
-        // Attributes filled per span first, then the packed ones (constants and interned names).
+        // Attributes filled per span first, then the packed ones (constants, interned names, and the request values
+        // of the packed-value table: ports, client addresses, hosts).
         #expect(
             first.attributeKeys == [
                 "url.full", "http.request.method", "server.address", "server.port", "network.protocol.version",
@@ -188,22 +190,24 @@ import Testing
         let encoded = try SampleSpans.encoder().encode([server, client], strings: sample.strings)
         let spans = try UnpackedTracesRequest(encoded.bytes).spans
         #expect(spans.count == 2)
-        // Attributes filled per span first, then the packed ones (constants and interned names).
+        // Attributes filled per span first, then the packed ones (constants, interned names, and the request values
+        // of the packed-value table: ports, client addresses, hosts).
         #expect(
             spans.first?.attributeKeys == [
-                "server.port", "url.path", "client.address", "client.port", "user_agent.original",
-                "http.request.resend_count", "http.request.method", "http.route", "http.response.status_code",
-                "periscope.endpoint", "url.scheme", "network.protocol.version", "error.type", "periscope.cluster",
+                "url.path", "user_agent.original", "http.request.resend_count", "http.request.method",
+                "http.route", "http.response.status_code", "periscope.endpoint", "server.port", "url.scheme",
+                "client.address", "client.port", "network.protocol.version", "error.type", "periscope.cluster",
                 "periscope.listener",
             ]
         )
         #expect(spans.first?.name == "HTTP /users/{id}")
         #expect(spans.first?.attribute("http.request.resend_count") == .int(2))
-        // Attributes filled per span first, then the packed ones (constants and interned names).
+        // Attributes filled per span first, then the packed ones (constants, interned names, and the request values
+        // of the packed-value table: ports, client addresses, hosts).
         #expect(
             spans.last?.attributeKeys == [
-                "url.full", "client.address", "client.port", "user_agent.original", "http.request.resend_count",
-                "http.request.method", "http.response.status_code", "server.address", "server.port",
+                "url.full", "user_agent.original", "http.request.resend_count", "http.request.method",
+                "http.response.status_code", "server.address", "server.port", "client.address", "client.port",
                 "network.protocol.version", "error.type", "periscope.cluster", "periscope.listener",
             ]
         )
@@ -351,6 +355,36 @@ import Testing
             #expect(request.spans.map(\.startTimeUnixNano) == records.map(\.startTimeUnixNano))
             #expect(request.spans[5].name == "GET /users/{id}")
             #expect(request.spans[9].attribute("periscope.endpoint") == .string("10.0.0.5:8080"))
+        }
+    }
+
+    @Test func repeatedAndDistinctRequestValuesAllComeOutRight() throws {
+        // server.address/server.port (Host), client.address/client.port: a few values repeated by most spans, and a
+        // stream of distinct ones larger than the packed-value table, over several batches — every span must carry
+        // its own values whether they came from the table, were packed into it, or were packed per span.
+        let sample = SampleSpans()
+        let encoder = SampleSpans.encoder()
+        for batch in 0..<3 {
+            var records: [SpanRecord] = []
+            for index in 0..<2000 {
+                var record = sample.server
+                record.spanID = UInt64(batch * 10_000 + index + 1)
+                let distinct = index % 3 == 0
+                let host = distinct ? "h\(batch)-\(index).example" : "api\(index % 4).example"
+                record.setServerAddress(hostHeader: "\(host):\(8000 + (distinct ? index : index % 2))")
+                let port = UInt16(distinct ? 20_000 + index : 40_000 + index % 5)
+                record.clientAddress = SpanRecord.ClientAddress(ipv4: UInt32(distinct ? index : index % 7), port: port)
+                records.append(record)
+            }
+            let request = try UnpackedTracesRequest(encoder.encode(records, strings: sample.strings).bytes)
+            #expect(request.spans.count == records.count)
+            for (span, record) in zip(request.spans, records) {
+                #expect(span.attribute("server.address") == .string(record.serverAddress))
+                #expect(span.attribute("server.port") == .int(Int64(record.serverPort)))
+                #expect(span.attribute("client.address") == .string(record.clientAddress.formatted ?? ""))
+                #expect(span.attribute("client.port") == .int(Int64(record.clientAddress.port)))
+                #expect(span.attributeKeys.filter { $0 == "server.address" }.count == 1)
+            }
         }
     }
 

@@ -54,12 +54,13 @@ import Testing
         #expect(server["status"].isNull)
         #expect(server["dropped_events_count"].isNull)
         let attributes = server["attributes"]
-        // Attributes filled per span first, then the packed ones (constants and interned names).
+        // Attributes filled per span first, then the packed ones (constants, interned names, and the request values
+        // of the packed-value table: ports, client addresses, hosts).
         #expect(
             attributes.attributeKeys == [
-                "server.port", "url.path", "client.address", "client.port", "user_agent.original",
-                "http.request.method", "http.route", "http.response.status_code", "url.scheme",
-                "network.protocol.version", "periscope.cluster", "periscope.listener",
+                "url.path", "user_agent.original", "http.request.method", "http.route", "http.response.status_code",
+                "server.port", "url.scheme", "client.address", "client.port", "network.protocol.version",
+                "periscope.cluster", "periscope.listener",
             ]
         )
         #expect(attributes.attribute("http.request.method")["string_value"].string == "GET")
