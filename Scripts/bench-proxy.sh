@@ -21,6 +21,12 @@
 #   PIN=1                pin the proxy under test (nginx proxy or periscope, with all its threads) to CPU 1
 #                        and wrk and the upstream to CPU 0 (taskset; needs 2 CPUs), so that the proxy's cost
 #                        is measured on a core of its own instead of one the load generator also runs on
+#   RATE=N               offer about N requests/s instead of as many as the proxy takes: each connection waits
+#                        CONNECTIONS×1000/N ms (whole ms, wrk's Lua delay()) after each response. Below the
+#                        proxy's capacity both sides idle between requests, so a change that makes the proxy
+#                        slower no longer also changes how many requests each wake-up handles (which at
+#                        saturation moves the CPU per request too). Check the req/s column: it must be the same
+#                        for the runs compared.
 #
 # Prints a Markdown table and writes it to bench-results/proxy-YYYYmmdd-HHMMSS.md.
 set -euo pipefail
@@ -71,6 +77,8 @@ CONNECTIONS=${CONNECTIONS:-64}
 PERISCOPE_BIN=${PERISCOPE_BIN:-.build/release/periscope}
 PERISCOPE_CONFIG=${PERISCOPE_CONFIG:-Config/examples/single-upstream.yaml}
 PIN=${PIN:-0}
+RATE=${RATE:-}
+wrk_script=()
 # Command prefixes placing the load side and the proxy under test (empty unless PIN=1).
 pin_load=()
 pin_proxy=()
@@ -119,6 +127,15 @@ clk_tck=$(getconf CLK_TCK)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/periscope-bench.XXXXXX")
 started_pids=()
+
+if [ -n "$RATE" ]; then
+    case "$RATE" in *[!0-9]* | 0) die "RATE must be a positive integer (requests per second)" ;; esac
+    delay_ms=$(((CONNECTIONS * 1000 + RATE / 2) / RATE))
+    [ "$delay_ms" -ge 1 ] || die "RATE=$RATE is more than $CONNECTIONS connections with a 1 ms delay can offer"
+    printf 'function delay()\n    return %d\nend\n' "$delay_ms" >"$work/rate.lua"
+    wrk_script=(-s "$work/rate.lua")
+    log "RATE=$RATE: each connection waits ${delay_ms} ms after each response"
+fi
 
 # Alive and not a zombie.
 alive() {
@@ -432,7 +449,7 @@ measure() {
 
     log "$name: warm-up ${WARMUP}s, $CONNECTIONS connections"
     out=$work/wrk-$name-warmup.txt
-    "${pin_load[@]}" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >"$out" 2>&1 || { cat "$out" >&2; die "$name: wrk failed"; }
+    "${pin_load[@]}" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "${wrk_script[@]}" "$url" >"$out" 2>&1 || { cat "$out" >&2; die "$name: wrk failed"; }
     check_wrk_errors "$name warm-up" "$out"
 
     log "$name: measured run ${DURATION}s"
@@ -441,7 +458,7 @@ measure() {
     threads_before=$(thread_ticks "$pid")
     [ -z "$sink_worker" ] || sink_before=$(cpu_ticks "$sink_worker")
     [ -z "$up_pid" ] || up_before=$(cpu_ticks "$up_pid")
-    "${pin_load[@]}" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" >"$out" 2>&1 || { cat "$out" >&2; die "$name: wrk failed"; }
+    "${pin_load[@]}" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "${wrk_script[@]}" "$url" >"$out" 2>&1 || { cat "$out" >&2; die "$name: wrk failed"; }
     after=$(cpu_ticks "$pid")
     threads_after=$(thread_ticks "$pid")
     [ -z "$sink_worker" ] || sink_after=$(cpu_ticks "$sink_worker")
@@ -518,6 +535,7 @@ describe() {
     echo "- when: $(date -u +%Y-%m-%dT%H:%M:%SZ), host: $(nproc) cores, $(uname -sr)"
     echo "- load: wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency after a ${WARMUP}s warm-up, loopback, keep-alive, 20-byte body"
     if [ "$PIN" = 1 ]; then echo "- pinned (PIN=1): the proxy under test on CPU 1, wrk and the upstream on CPU 0"; fi
+    if [ -n "$RATE" ]; then echo "- offered rate (RATE=$RATE): each connection waits ${delay_ms} ms after each response"; fi
     echo "- peers: $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //'), $(wrk -v 2>&1 | head -n 1 | awk '{ print $1, $2 }'); one worker each, keepalive_requests 1000000"
     if [ "$run_periscope" -eq 1 ]; then
         echo "- periscope: $PERISCOPE_BIN ($(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- Sources Package.swift 2>/dev/null || echo ', dirty')), PERISCOPE_THREADS=1, config from $PERISCOPE_CONFIG"
