@@ -15,6 +15,9 @@ extension EndToEnd {
             var kind: String
             var statusCode: String
             var attributes: [String: String]
+            /// Unix nanoseconds (the decoder's JSON writes 64-bit integers as strings).
+            var start: UInt64
+            var end: UInt64
 
             init(_ json: [String: Any]) {
                 func hex(_ key: String) -> String {
@@ -28,6 +31,8 @@ extension EndToEnd {
                 self.kind = json["kind"] as? String ?? ""
                 self.statusCode = (json["status"] as? [String: Any])?["code"] as? String ?? "STATUS_CODE_UNSET"
                 self.attributes = OTLPReceiver.attributes(json["attributes"])
+                self.start = UInt64(json["start_time_unix_nano"] as? String ?? "") ?? 0
+                self.end = UInt64(json["end_time_unix_nano"] as? String ?? "") ?? 0
             }
         }
 
@@ -61,6 +66,7 @@ extension EndToEnd {
                         let client = try await HTTPTestClient.connect(port: port)
                         defer { client.close() }
                         let count = 20
+                        let before = UInt64(Date().timeIntervalSince1970 * 1e9)
                         for index in 0..<count {
                             // The first request names a host and port; the others send `Host: localhost`.
                             let host = index == 0 ? "api.example.com:8443" : "localhost"
@@ -83,6 +89,7 @@ extension EndToEnd {
                             spans = Self.spans(try await receiver.received().traces)
                             return spans.filter { $0.kind == "SPAN_KIND_SERVER" }.count >= count + 1
                         }
+                        let after = UInt64(Date().timeIntervalSince1970 * 1e9)
                         let servers = spans.filter { $0.kind == "SPAN_KIND_SERVER" }
                         let clients = spans.filter { $0.kind == "SPAN_KIND_CLIENT" }
                         #expect(servers.count == count + 1)
@@ -91,6 +98,15 @@ extension EndToEnd {
                             let children = clients.filter { $0.parentSpanID == server.spanID }
                             #expect(children.count == 1, "server span \(server.spanID) has \(children.count) clients")
                             #expect(children.first?.traceID == server.traceID)
+                            // Wall-clock times (the start read from the wall clock, later times from the monotonic
+                            // clock since): within the test's own readings, and each CLIENT span inside its SERVER.
+                            // (A millisecond of slack: the two clocks are read at slightly different moments.)
+                            #expect(server.start + 1_000_000 >= before && server.end <= after + 1_000_000)
+                            #expect(server.start <= server.end)
+                            if let child = children.first {
+                                #expect(server.start <= child.start && child.start <= child.end)
+                                #expect(child.end <= server.end, "CLIENT ends after its SERVER span")
+                            }
                             #expect(server.name == "GET /")
                             #expect(server.attributes["http.request.method"] == "GET")
                             #expect(server.attributes["http.route"] == "/")

@@ -35,18 +35,26 @@ struct ExchangeTrace {
     /// The CLIENT spans of attempts that ended before the current one; empty (no allocation) unless the exchange
     /// retried or hedged.
     var endedClients: [SpanRecord] = []
+    /// The server span's start on the monotonic clock: later times of the exchange are its wall-clock start plus
+    /// the monotonic time since (see ``wallTime(at:)``).
+    private var startedAt = NIODeadline.uptimeNanoseconds(0)
 
     /// Nothing traced yet.
     init() {}
 
     /// Starts the server span of a request: continues or starts the trace (extracting the configured headers),
     /// decides sampling, and records the request's attributes.
+    ///
+    /// - Parameter now: the request's start on the monotonic clock (the handler's reading); the wall clock is read
+    ///   once here, and every later time of the exchange is derived from it and a monotonic reading, so span
+    ///   durations do not jump with wall-clock adjustments and the handler's readings serve both.
     mutating func start(
         head: HTTPRequestHead,
         tracing: LoopTracing,
         listener: ListenerRuntime,
         clientAddress: SpanRecord.ClientAddress,
-        localPort: Int?
+        localPort: Int?,
+        now: NIODeadline
     ) {
         let shared = tracing.shared
         let incoming = shared.propagation.extract { head.headers[$0] }
@@ -57,6 +65,7 @@ struct ExchangeTrace {
         self.clientEnded = false
         self.attempts = 0
         if !self.endedClients.isEmpty { self.endedClients.removeAll(keepingCapacity: true) }
+        self.startedAt = now
         self.server.restart(
             kind: .server,
             traceID: context.traceID,
@@ -78,6 +87,11 @@ struct ExchangeTrace {
         // server.address (and server.port when it names one) from Host, as the HTTP server conventions ask.
         if let host = head.headers.first(name: "host") { self.server.setServerAddress(hostHeader: host) }
         self.server.clientAddress = clientAddress
+    }
+
+    /// The wall-clock time (Unix ns) of monotonic time `now`: the server span's start plus the time since.
+    func wallTime(at now: NIODeadline) -> UInt64 {
+        self.server.startTimeUnixNano &+ UInt64(max(0, (now - self.startedAt).nanoseconds))
     }
 
     /// The exemplar for the request's duration observation: the server span, when the request is traced and
@@ -117,7 +131,7 @@ struct ExchangeTrace {
         self.attempts &+= 1
         Self.beginAttempt(
             &span, server: self.server, context: self.context, attempt: self.attempts, endpoint: endpoint,
-            tracing: tracing, ids: &ids)
+            start: self.wallTime(at: .now()), tracing: tracing, ids: &ids)
         return span
     }
 
@@ -128,6 +142,7 @@ struct ExchangeTrace {
         context: borrowing SpanContext,
         attempt: UInt8,
         endpoint: Int,
+        start: UInt64,
         tracing: GatewayTracing,
         ids: inout IDGenerator
     ) {
@@ -138,7 +153,7 @@ struct ExchangeTrace {
             parentSpanID: context.spanID,
             traceFlags: context.flags.rawValue,
             parentIsRemote: false,
-            startTimeUnixNano: WallClock.nowUnixNano()
+            startTimeUnixNano: start
         )
         span.method = server.method
         // url.full (required on HTTP client spans) is built at export from the scheme, the endpoint and this path:
@@ -157,9 +172,10 @@ struct ExchangeTrace {
     mutating func startAttempt(endpoint: Int, tracing: GatewayTracing, ids: inout IDGenerator) {
         // Filled where it lives: a record built elsewhere and assigned would be zeroed and copied whole.
         self.attempts &+= 1
+        let start = self.wallTime(at: .now())
         Self.beginAttempt(
             &self.client, server: self.server, context: self.context, attempt: self.attempts, endpoint: endpoint,
-            tracing: tracing, ids: &ids)
+            start: start, tracing: tracing, ids: &ids)
         self.hasClient = true
         self.clientEnded = false
         if self.attempts > 1 {
@@ -169,11 +185,13 @@ struct ExchangeTrace {
         }
     }
 
-    /// The upstream exchange of the current attempt ended (`status` 0 when it failed before a response).
-    mutating func endClient(status: Int, errorTypeID: SpanStringID = .none) {
+    /// The upstream exchange of the current attempt ended (`status` 0 when it failed before a response), at
+    /// monotonic time `now` (read here when the caller has none).
+    mutating func endClient(status: Int, errorTypeID: SpanStringID = .none, now: NIODeadline? = nil) {
         guard self.hasClient && !self.clientEnded else { return }
         self.clientEnded = true
-        Self.end(&self.client, status: status, errorTypeID: errorTypeID)
+        let end = self.wallTime(at: now ?? .now())
+        Self.end(&self.client, at: end, status: status, errorTypeID: errorTypeID)
     }
 
     /// Ends the current attempt (it is being retried or replaced) and keeps its span for the end of the exchange.
@@ -187,7 +205,7 @@ struct ExchangeTrace {
     /// Ends an attempt that is not the current one (a hedge that lost or failed) and keeps its span.
     mutating func endDetachedAttempt(_ span: SpanRecord, status: Int, errorTypeID: SpanStringID) {
         var span = span
-        Self.end(&span, status: status, errorTypeID: errorTypeID)
+        Self.end(&span, at: self.wallTime(at: .now()), status: status, errorTypeID: errorTypeID)
         self.endedClients.append(span)
     }
 
@@ -199,8 +217,8 @@ struct ExchangeTrace {
         self.clientEnded = false
     }
 
-    private static func end(_ span: inout SpanRecord, status: Int, errorTypeID: SpanStringID) {
-        span.endTimeUnixNano = WallClock.nowUnixNano()
+    private static func end(_ span: inout SpanRecord, at end: UInt64, status: Int, errorTypeID: SpanStringID) {
+        span.endTimeUnixNano = end
         span.responseStatusCode = UInt16(clamping: status)
         if status >= 500 || status == 0 {
             span.status = .error
@@ -208,10 +226,11 @@ struct ExchangeTrace {
         }
     }
 
-    /// Ends the spans and pushes them when sampled or kept; `localError` is the gateway's own error code index.
-    mutating func finish(status: Int, localError: Int?, tracing: LoopTracing) {
+    /// Ends the spans at monotonic time `now` and pushes them when sampled or kept; `localError` is the gateway's
+    /// own error code index.
+    mutating func finish(status: Int, localError: Int?, tracing: LoopTracing, now: NIODeadline) {
         let shared = tracing.shared
-        let end = WallClock.nowUnixNano()
+        let end = self.wallTime(at: now)
         self.server.endTimeUnixNano = end
         self.server.responseStatusCode = UInt16(clamping: status)
         var isError = status >= 500
@@ -226,7 +245,7 @@ struct ExchangeTrace {
         }
         if isError { self.server.status = .error }
         if self.hasClient {
-            self.endClient(status: 0, errorTypeID: self.server.errorTypeID)
+            self.endClient(status: 0, errorTypeID: self.server.errorTypeID, now: now)
         }
         let duration = end &- self.server.startTimeUnixNano
         guard shared.shouldExport(sampled: self.context.isSampled, isError: isError, durationNanos: duration) else {

@@ -346,7 +346,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // A sampled request's duration observation carries its trace as an OpenMetrics/OTLP exemplar.
         var exemplar: Exemplar?
         if let tracing = self.loop.tracing, self.trace.isActive {
-            self.trace.finish(status: self.responseStatus, localError: self.localErrorIndex, tracing: tracing)
+            self.trace.finish(
+                status: self.responseStatus, localError: self.localErrorIndex, tracing: tracing, now: now)
             exemplar = self.trace.serverExemplar
             self.trace.isActive = false
         }
@@ -380,7 +381,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 tracing: tracing,
                 listener: self.listener,
                 clientAddress: self.accessClient,
-                localPort: self.localPort
+                localPort: self.localPort,
+                now: self.lastActivity
             )
         }
         if self.loop.accessLog != nil {
@@ -1174,7 +1176,8 @@ extension ProxyServerHandler: UpstreamDelegate {
             let now = NIODeadline.now()
             if let tracing = self.loop.tracing, self.trace.isActive {
                 self.trace.endClient(
-                    status: self.responseStatus, errorTypeID: tracing.shared.statusErrorID(self.responseStatus))
+                    status: self.responseStatus, errorTypeID: tracing.shared.statusErrorID(self.responseStatus),
+                    now: now)
             }
             if let start = self.upstreamStart, let pool = self.pool {
                 self.upstreamSeconds = Double((now - start).nanoseconds) / 1e9
