@@ -166,14 +166,24 @@ struct PackedValueCache {
         }
     }
 
-    /// FNV-1a over the kind and the key; the pair of slots a value may sit in starts at
-    /// `Int(hash) & (slotCount - 2)`.
+    /// A multiply-xorshift hash of the kind and the key, eight bytes at a time (keys are short: ports, addresses,
+    /// hosts); the pair of slots a value may sit in starts at `Int(hash) & (slotCount - 2)`.
     static func hash(_ kind: Kind, _ key: UnsafeRawBufferPointer) -> UInt32 {
-        var hash: UInt32 = 0x811C_9DC5 ^ UInt32(kind.rawValue)
-        hash = hash &* 0x0100_0193
-        for byte in key {
-            hash = (hash ^ UInt32(byte)) &* 0x0100_0193
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 &* (UInt64(kind.rawValue) | UInt64(key.count) << 8)
+        var offset = 0
+        while offset + 8 <= key.count {
+            hash = (hash ^ key.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 32
+            offset += 8
         }
-        return hash ^ hash >> 16
+        if offset < key.count {
+            var tail: UInt64 = 0
+            for index in offset..<key.count {
+                tail = tail << 8 | UInt64(key[index])
+            }
+            hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+            hash ^= hash >> 29
+        }
+        return UInt32(truncatingIfNeeded: hash ^ hash >> 32)
     }
 }
