@@ -46,7 +46,8 @@ struct OTLPBatchQueue<Item> {
                 self.full.append(self.filling)
                 // Moved straight in: a named copy would share the storage and make the first append copy it.
                 self.filling = self.spares.popLast() ?? Self.emptyBatch(capacity: self.batchSize)
-            } else if self.filling.capacity < self.batchSize {
+            } else if self.filling.isEmpty && self.filling.capacity < self.batchSize {
+                // The empty array ``takeBatch()`` left: take a spare with room for a whole batch.
                 self.filling = self.spares.popLast() ?? Self.emptyBatch(capacity: self.batchSize)
             }
             let taken = min(self.batchSize - self.filling.count, rest.count)
