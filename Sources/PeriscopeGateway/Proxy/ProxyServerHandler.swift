@@ -439,7 +439,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let cluster = route.cluster
         if let rejection = self.loop.admission.admit(cluster: cluster, now: self.lastActivity) {
             if let tracing = self.loop.tracing, self.trace.isActive {
-                let now = WallClock.nowUnixNano()
+                let now = self.trace.wallTime(at: self.lastActivity)
                 switch rejection {
                 case .circuitOpen:
                     _ = self.trace.server.addEvent(.circuitOpen, timeUnixNano: now)
