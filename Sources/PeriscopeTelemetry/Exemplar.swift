@@ -34,10 +34,10 @@ public struct Exemplar: Sendable, Hashable {
         )
     }
 
-    /// Creates an exemplar for the span `record`, timed at its end (``SpanRecord/endTimeUnixNano``; 0 while the span
+    /// Creates an exemplar for the span `record` (borrowed: the 448-byte record is not copied), timed at its end (``SpanRecord/endTimeUnixNano``; 0 while the span
     /// is still open, which leaves the timestamp out).
     @inlinable
-    public init(span record: SpanRecord) {
+    public init(span record: borrowing SpanRecord) {
         self.init(
             traceIDHigh: record.traceIDHigh,
             traceIDLow: record.traceIDLow,

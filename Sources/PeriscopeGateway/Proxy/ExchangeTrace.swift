@@ -95,20 +95,14 @@ struct ExchangeTrace {
     }
 
     /// The exemplar for the request's duration observation: the server span, when the request is traced and
-    /// sampled. (Built from the span's ids; ``Exemplar/init(span:)`` would take the 448-byte record by value.)
+    /// sampled.
     var serverExemplar: Exemplar? {
-        guard self.isActive && self.context.isSampled else { return nil }
-        return Exemplar(
-            traceIDHigh: self.server.traceIDHigh, traceIDLow: self.server.traceIDLow, spanID: self.server.spanID,
-            timeUnixNano: self.server.endTimeUnixNano)
+        self.isActive && self.context.isSampled ? Exemplar(span: self.server) : nil
     }
 
     /// The exemplar for the current attempt's upstream duration observation: its CLIENT span, when sampled.
     var clientExemplar: Exemplar? {
-        guard self.isActive && self.context.isSampled && self.hasClient else { return nil }
-        return Exemplar(
-            traceIDHigh: self.client.traceIDHigh, traceIDLow: self.client.traceIDLow, spanID: self.client.spanID,
-            timeUnixNano: self.client.endTimeUnixNano)
+        self.isActive && self.context.isSampled && self.hasClient ? Exemplar(span: self.client) : nil
     }
 
     /// The context sent upstream with the current attempt: the same trace, with the attempt's span as the parent.

@@ -158,13 +158,9 @@ public struct SpanRecord: Sendable, BitwiseCopyable, Equatable {
         startTimeUnixNano: UInt64
     ) {
         self.init()
-        self.kind = kind
-        self.traceIDHigh = traceID.high
-        self.traceIDLow = traceID.low
-        self.spanID = spanID.rawValue
-        self.parentSpanID = parentSpanID.rawValue
-        self.flags = Self.otlpFlags(traceFlags: traceFlags, parentIsRemote: parentIsRemote)
-        self.startTimeUnixNano = startTimeUnixNano
+        self.restart(
+            kind: kind, traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, traceFlags: traceFlags,
+            parentIsRemote: parentIsRemote, startTimeUnixNano: startTimeUnixNano)
     }
 
     /// Makes this record a new span of `kind` in place: every field as ``init(kind:traceID:spanID:parentSpanID:traceFlags:parentIsRemote:startTimeUnixNano:)``
