@@ -47,6 +47,11 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
     /// item is a whole encoded metrics collection. The exported and dropped counters, and the clamping of a
     /// partial success's rejected count, use these units; the queue and batch sizes still count items.
     public typealias Weigh = @Sendable (Item) -> Int
+    /// Called on the event loop with the pipeline when an export ends (before the next step is decided) and just
+    /// before each batch is taken from the queue, so that a producer that keeps items elsewhere (the span rings) can
+    /// top the queue up with ``offer(contentsOf:)`` as exports free room, in a wake-up the export costs anyway
+    /// instead of one of its own.
+    public typealias Refill = @Sendable (OTLPExportPipeline<Item>) -> Void
 
     /// The signal exported.
     public let signal: OTLPSignal
@@ -63,6 +68,7 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
     private let encode: Encode
     private let parsePartialSuccess: ParsePartialSuccess
     private let weigh: Weigh?
+    private let refill: Refill?
     private let state: NIOLockedValueBox<State>
 
     /// A pipeline that sends with `client`.
@@ -72,6 +78,7 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
     ///   - registry: Where the exporter's metrics are registered (families shared by the signals).
     ///   - logger: Gets `otlp.signal` and `otlp.endpoint` metadata.
     ///   - weigh: The units an item counts for in the metrics; `nil` means 1 per item.
+    ///   - refill: Runs before each batch is taken (see ``Refill``); `nil` for none.
     ///   - encode: Builds a request body from a batch.
     ///   - parsePartialSuccess: Reads a 2xx body; ``OTLPResponseBody/partialSuccess(_:)`` fits both signals.
     public init(
@@ -82,6 +89,7 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
         registry: MetricsRegistry,
         logger: Logger,
         weigh: Weigh? = nil,
+        refill: Refill? = nil,
         encode: @escaping Encode,
         parsePartialSuccess: @escaping ParsePartialSuccess = OTLPResponseBody.partialSuccess
     ) {
@@ -101,6 +109,7 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
         self.encode = encode
         self.parsePartialSuccess = parsePartialSuccess
         self.weigh = weigh
+        self.refill = refill
         self.state = NIOLockedValueBox(State(batchSize: batch.maxExportBatchSize))
         self.metrics.queueCapacity.set(Double(batch.maxQueueSize))
         self.metrics.queueLength.set(0)
@@ -118,6 +127,7 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
         registry: MetricsRegistry,
         logger: Logger,
         weigh: Weigh? = nil,
+        refill: Refill? = nil,
         encode: @escaping Encode,
         parsePartialSuccess: @escaping ParsePartialSuccess = OTLPResponseBody.partialSuccess
     ) throws(OTLPHTTPClientError) {
@@ -134,6 +144,7 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
             registry: registry,
             logger: logger,
             weigh: weigh,
+            refill: refill,
             encode: encode,
             parsePartialSuccess: parsePartialSuccess
         )
@@ -402,6 +413,7 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
 
     /// Takes the next batch and exports it; with nothing to take, goes idle.
     private func exportNext() {
+        self.refill?(self)
         // The queue's first batch is taken whole (no copy); it goes back to the queue to be refilled once encoded.
         let taken = self.state.withLockedValue { state -> Taken in
             guard state.phase != .abandoned, !state.queue.isEmpty else {
@@ -435,6 +447,7 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
 
     /// Books a finished batch and decides what comes next.
     private func batchSettled(_ count: Int) {
+        self.refill?(self)
         let maxBatch = self.batchSettings.maxExportBatchSize
         let (step, waiters) = self.state.withLockedValue { state -> (Step, [Waiter]) in
             state.settled += count

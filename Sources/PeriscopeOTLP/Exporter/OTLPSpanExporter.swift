@@ -11,13 +11,24 @@ import PeriscopeTelemetry
 /// A drain moves only as many spans as the queue has room for; the rest wait in the rings, which drop and count
 /// (`periscope_spans_dropped_total{reason="buffer_full"}`) only when they fill up. So the rings buffer what the queue
 /// cannot take yet: a steady load the collector keeps up with loses nothing, however the drains fall, and a
-/// collector that falls behind costs the spans beyond both bounds. The exporter drains every
-/// ``busyDrainInterval`` while spans keep coming and every ``idleDrainInterval`` once the rings were empty. At
-/// shutdown it drains everything, and what the queue cannot take then is dropped and counted by the pipeline.
+/// collector that falls behind costs the spans beyond both bounds.
+///
+/// Drains are paced by how fast the rings fill, to wake the exporter (and preempt a traffic loop sharing its core)
+/// as seldom as the rings allow: while spans come, the next drain is due when the fastest-filling ring would be
+/// ``targetIntake`` full at the rate it was pushed since the last timed drain, within ``minimumDrainInterval`` …
+/// ``maximumDrainInterval``; once no span came, every ``idleDrainInterval``. Between those, the pipeline tops its
+/// queue up from the rings before it takes each batch (``OTLPExportPipeline/Refill``), in the wake-up an export
+/// already costs, so a busy exporter's queue is refilled as fast as batches leave. At shutdown it drains
+/// everything, and what the queue cannot take then is dropped and counted by the pipeline.
 public final class OTLPSpanExporter: Sendable {
-    /// The wait between drains while spans are coming.
-    static let busyDrainInterval = TimeAmount.milliseconds(10)
-    /// The wait after a drain that found the rings empty.
+    /// The share of a ring's capacity the fastest-filling ring may take in between two timed drains (the rest is
+    /// headroom for a rising rate: twice the last interval's rate still fits).
+    static let targetIntake = 0.5
+    /// The shortest wait between timed drains while spans come.
+    static let minimumDrainInterval = TimeAmount.milliseconds(5)
+    /// The longest wait between timed drains while spans come (a bound on how late a span reaches the queue).
+    static let maximumDrainInterval = TimeAmount.milliseconds(50)
+    /// The wait after an interval in which no span came.
     static let idleDrainInterval = TimeAmount.milliseconds(100)
 
     private let buffer: SpanBuffer
@@ -32,6 +43,9 @@ public final class OTLPSpanExporter: Sendable {
         /// The rings' drop count at the last drain, and whether the drops since were logged.
         var droppedAtLastDrain: UInt64 = 0
         var droppingLogged = false
+        /// Each ring's push count at the last timed drain, and when that was.
+        var intakeCounts: [UInt64] = []
+        var lastTimedDrain = NIODeadline.now()
     }
 
     /// - Throws: ``OTLPHTTPClientError`` for an endpoint the client cannot use (https).
@@ -60,6 +74,9 @@ public final class OTLPSpanExporter: Sendable {
             eventLoop: eventLoop,
             registry: registry,
             logger: logger,
+            refill: { pipeline in
+                _ = Self.drain(buffer, into: pipeline)
+            },
             encode: { spans in
                 try encoder.value.encode(spans, strings: strings).body
             }
@@ -69,6 +86,8 @@ public final class OTLPSpanExporter: Sendable {
     /// Starts draining the span buffer.
     public func start() {
         self.eventLoop.execute {
+            self.state.value.lastTimedDrain = .now()
+            _ = self.buffer.largestIntake(since: &self.state.value.intakeCounts)
             self.schedule(after: Self.idleDrainInterval)
         }
     }
@@ -87,23 +106,38 @@ public final class OTLPSpanExporter: Sendable {
     private func schedule(after delay: TimeAmount) {
         guard !self.state.value.stopped else { return }
         self.state.value.task = self.eventLoop.scheduleTask(in: delay) {
-            let moved = self.drain()
-            self.schedule(after: moved > 0 || self.buffer.length > 0 ? Self.busyDrainInterval : Self.idleDrainInterval)
+            let now = NIODeadline.now()
+            let elapsed = now - self.state.value.lastTimedDrain
+            let intake = self.buffer.largestIntake(since: &self.state.value.intakeCounts)
+            self.state.value.lastTimedDrain = now
+            _ = Self.drain(self.buffer, into: self.pipeline)
+            self.noteDrops()
+            self.schedule(after: Self.nextDrainInterval(elapsed: elapsed, largestIntake: intake))
         }
     }
 
-    /// Moves waiting spans to the pipeline, straight from ring memory into its queue, as many as the queue has room
+    /// The wait before the next timed drain, after `elapsed` in which the fastest-filling ring took in
+    /// `largestIntake` of its capacity: the time that ring needs to take in ``targetIntake`` at that rate, within
+    /// ``minimumDrainInterval`` … ``maximumDrainInterval``; ``idleDrainInterval`` when no span came.
+    static func nextDrainInterval(elapsed: TimeAmount, largestIntake: Double) -> TimeAmount {
+        guard largestIntake > 0 else { return Self.idleDrainInterval }
+        let nanoseconds = Double(max(elapsed.nanoseconds, 0)) * Self.targetIntake / largestIntake
+        let lowest = Double(Self.minimumDrainInterval.nanoseconds)
+        let highest = Double(Self.maximumDrainInterval.nanoseconds)
+        return .nanoseconds(Int64(min(max(nanoseconds, lowest), highest)))
+    }
+
+    /// Moves waiting spans to `pipeline`, straight from ring memory into its queue, as many as the queue has room
     /// for. Returns how many moved.
-    private func drain() -> Int {
+    private static func drain(_ buffer: SpanBuffer, into pipeline: OTLPExportPipeline<SpanRecord>) -> Int {
         var moved = 0
         while true {
-            let room = self.pipeline.room
+            let room = pipeline.room
             guard room > 0 else { break }
-            let count = self.buffer.drain(max: min(room, 4096)) { chunk in self.pipeline.offer(contentsOf: chunk) }
+            let count = buffer.drain(max: min(room, 4096)) { chunk in pipeline.offer(contentsOf: chunk) }
             guard count > 0 else { break }
             moved += count
         }
-        self.noteDrops()
         return moved
     }
 

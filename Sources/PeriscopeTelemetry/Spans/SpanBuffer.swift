@@ -226,6 +226,31 @@ public final class SpanBuffer: @unchecked Sendable {
     /// Records the buffer can hold at once, over all rings.
     public var capacity: Int { self.loopCount * self.capacityPerLoop + self.sharedCapacity }
 
+    /// The largest share of its capacity that any one ring took in (stored or dropped) since the counts in
+    /// `counts` were taken, which are then replaced by the current ones: 0.5 means some ring was pushed half its
+    /// capacity in records. Pass an empty array the first time (it counts from the buffer's start). For pacing the
+    /// drains: how fast the fastest ring fills, whatever was drained in between.
+    public func largestIntake(since counts: inout [UInt64]) -> Double {
+        if counts.count != self.loopCount + 1 {
+            counts = Array(repeating: 0, count: self.loopCount + 1)
+        }
+        var largest = 0.0
+        for index in 0...self.loopCount {
+            let recorded: UInt64
+            let capacity: Int
+            if index == self.loopCount {
+                recorded = self.shared.accepted &+ self.shared.dropped
+                capacity = self.sharedCapacity
+            } else {
+                recorded = self.ring(forLoop: index).recorded
+                capacity = self.capacityPerLoop
+            }
+            largest = Swift.max(largest, Double(recorded &- counts[index]) / Double(capacity))
+            counts[index] = recorded
+        }
+        return largest
+    }
+
     private func sum(_ value: (SpanRing) -> UInt64) -> UInt64 {
         var total: UInt64 = 0
         for loop in 0..<self.loopCount {

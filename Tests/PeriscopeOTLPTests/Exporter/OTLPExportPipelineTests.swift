@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import PeriscopeTelemetry
@@ -449,6 +450,50 @@ import Testing
         await pipeline.shutdown(deadline: .now() + .seconds(5))
         #expect(!pipeline.offer(3))
         #expect(self.dropped("shutdown", signal: "metrics") == 3)
+        await collector.stop()
+    }
+
+    @Test func refillTopsTheQueueUpBeforeEachBatchIsTaken() async throws {
+        // A producer keeping 25 items elsewhere hands them over only when the pipeline asks (before each batch), as
+        // much as the queue has room for: the queue never holds more than 4, yet all 25 go out, in order, in batches
+        // of 4 — and nothing else moved them.
+        let collector = try await ExporterTestCollector.start()
+        let client = try OTLPHTTPClient(
+            endpoint: OTLPEndpoint(url: collector.baseURL + "/v1/traces"),
+            eventLoop: self.eventLoop
+        )
+        let source = NIOLockedValueBox((next: 0, calls: 0, largestQueue: 0))
+        let pipeline = OTLPExportPipeline<UInt8>(
+            signal: .traces,
+            client: client,
+            batch: .init(scheduleDelay: .seconds(3600), maxQueueSize: 4, maxExportBatchSize: 4),
+            registry: self.registry,
+            logger: Support.silentLogger,
+            refill: { pipeline in
+                let items = source.withLockedValue { state -> [UInt8] in
+                    state.calls += 1
+                    let count = min(pipeline.room, 25 - state.next)
+                    defer { state.next += count }
+                    return (state.next..<state.next + count).map { UInt8($0) }
+                }
+                #expect(pipeline.offer(contentsOf: items) == items.count)
+                source.withLockedValue { $0.largestQueue = max($0.largestQueue, pipeline.queueLength) }
+            },
+            encode: { ByteBuffer(bytes: $0) }
+        )
+        // The first four come in the usual way; each export that ends refills the queue for the next one, until
+        // the last item waits alone for the schedule delay (an hour) or a flush.
+        #expect(pipeline.offer(contentsOf: [100, 101, 102, 103]) == 4)
+        try await Support.waitUntil("full batches exported") { self.exported() == 28 }
+        #expect(pipeline.queueLength == 1)
+        await pipeline.forceFlush()
+        let bodies = collector.requests.map(\.body)
+        #expect(bodies.map(\.count) == [4, 4, 4, 4, 4, 4, 4, 1])
+        #expect(bodies.joined().map { Int($0) } == [100, 101, 102, 103] + Array(0..<25))
+        #expect(source.withLockedValue { $0.largestQueue } <= 4)
+        #expect(source.withLockedValue { $0.calls } >= bodies.count)
+        #expect(self.dropped("queue_full") == 0)
+        await pipeline.shutdown(deadline: .now() + .seconds(5))
         await collector.stop()
     }
 

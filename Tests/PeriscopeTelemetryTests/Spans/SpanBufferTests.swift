@@ -22,6 +22,25 @@ import Testing
         #expect(defaults.sharedCapacity == SpanBuffer.defaultCapacity)
     }
 
+    @Test func largestIntakeIsTheFastestRingsPushesSinceTheLastCountsOverItsCapacity() {
+        let buffer = SpanBuffer(loopCount: 2, capacity: 8, sharedCapacity: 16)
+        var counts: [UInt64] = []
+        #expect(buffer.largestIntake(since: &counts) == 0)
+        #expect(counts == [0, 0, 0])
+        for sequence in UInt64(0)..<3 { buffer.push(SpanTestRecords.make(producer: 0, sequence: sequence), loop: 0) }
+        buffer.push(SpanTestRecords.make(producer: 1, sequence: 0), loop: 1)
+        for sequence in UInt64(0)..<12 { buffer.push(SpanTestRecords.make(producer: 3, sequence: sequence)) }
+        // Loop 0: 3 of 8; loop 1: 1 of 8; shared: 12 of 16.
+        #expect(buffer.largestIntake(since: &counts) == 0.75)
+        #expect(counts == [3, 1, 12])
+        // Draining does not change the intake; pushes since the last call do, and drops count as taken in.
+        _ = self.drainAll(buffer)
+        for sequence in UInt64(0)..<10 { buffer.push(SpanTestRecords.make(producer: 1, sequence: sequence), loop: 1) }
+        #expect(buffer.dropped == 2)
+        #expect(buffer.largestIntake(since: &counts) == 1.25)
+        #expect(buffer.largestIntake(since: &counts) == 0)
+    }
+
     @Test func emptyBufferDrainsNothing() {
         let buffer = SpanBuffer(loopCount: 2, capacity: 4)
         #expect(self.drainAll(buffer).isEmpty)
