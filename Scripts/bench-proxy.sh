@@ -10,7 +10,8 @@
 # nginx's. Method: shared/reference/performance.md. This is a benchmark, not a test.
 #
 # With a periscope config that exports OTLP to 127.0.0.1:4318, an nginx that answers every POST with 200 stands
-# in for the collector (on CPU 1 with the proxy when PIN=1; its CPU is reported, not counted as periscope's).
+# in for the collector (when PIN=1 on the load side's CPU 0, as a collector on another core or host would be, or
+# with SINK_CPU=1 on the proxy's; its CPU is reported, not counted as periscope's).
 #
 # Options and environment:
 #   --only LIST          comma list of targets: direct, nginx, periscope (default: all three)
@@ -21,6 +22,9 @@
 #   PIN=1                pin the proxy under test (nginx proxy or periscope, with all its threads) to CPU 1
 #                        and wrk and the upstream to CPU 0 (taskset; needs 2 CPUs), so that the proxy's cost
 #                        is measured on a core of its own instead of one the load generator also runs on
+#   SINK_CPU=0           with PIN=1, the OTLP sink's CPU: 0 (with wrk and the upstream: the proxy's core runs only the
+#                        proxy, as with a collector elsewhere) or 1 (sharing the proxy's core: its wake-ups then
+#                        preempt the proxy and show in the proxy's CPU per request)
 #   RATE=N               offer about N requests/s instead of as many as the proxy takes: each connection waits
 #                        CONNECTIONS×1000/N ms (whole ms, wrk's Lua delay()) after each response. Below the
 #                        proxy's capacity both sides idle between requests, so a change that makes the proxy
@@ -77,6 +81,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 PERISCOPE_BIN=${PERISCOPE_BIN:-.build/release/periscope}
 PERISCOPE_CONFIG=${PERISCOPE_CONFIG:-Config/examples/single-upstream.yaml}
 PIN=${PIN:-0}
+SINK_CPU=${SINK_CPU:-0}
 RATE=${RATE:-}
 wrk_script=()
 # Command prefixes placing the load side and the proxy under test (empty unless PIN=1).
@@ -88,6 +93,11 @@ if [ "$PIN" = 1 ]; then
     pin_load=(taskset -c 0)
     pin_proxy=(taskset -c 1)
 fi
+case "$SINK_CPU" in
+    0) pin_sink=("${pin_load[@]}") ;;
+    1) pin_sink=("${pin_proxy[@]}") ;;
+    *) die "SINK_CPU must be 0 or 1 (got '$SINK_CPU')" ;;
+esac
 for var in DURATION WARMUP CONNECTIONS; do
     case "${!var}" in
         '' | *[!0-9]* | 0) die "$var must be a positive integer (got '${!var}')" ;;
@@ -320,10 +330,11 @@ wait_ready "upstream nginx" "http://127.0.0.1:$port_upstream/" "$upstream_master
 upstream_worker=$(nginx_worker "$upstream_master")
 log "upstream nginx on 127.0.0.1:$port_upstream (master $upstream_master, worker $upstream_worker)"
 
-# ---- OTLP sink: nginx, 200 for every POST, next to the proxy -----------------------------------
+# ---- OTLP sink: nginx, 200 for every POST ------------------------------------------------------
 # Started when the periscope config exports to 127.0.0.1:4318 (rewritten to a free port): it stands in for a
-# collector, on the proxy's CPU when pinned, so that receiving the OTLP bodies neither slows the load side (wrk and
-# the upstream on CPU 0) nor counts as periscope's CPU.
+# collector. Pinned (SINK_CPU) to the load side's CPU by default, like a collector on another core or host: on the
+# proxy's CPU its wake-ups preempt the proxy, which then pays for the refilled caches. Its own CPU is never counted
+# as periscope's.
 sink_master=""
 sink_worker=""
 if [ "$run_periscope" -eq 1 ] && grep -qF '127.0.0.1:4318' "$PERISCOPE_CONFIG"; then
@@ -345,7 +356,7 @@ if [ "$run_periscope" -eq 1 ] && grep -qF '127.0.0.1:4318' "$PERISCOPE_CONFIG"; 
 }
 EOF
     } >"$sink_dir/nginx.conf"
-    start_nginx otlp-sink "$sink_dir" "${pin_proxy[@]}"
+    start_nginx otlp-sink "$sink_dir" "${pin_sink[@]}"
     sink_master=$started_pid
     wait_ready "OTLP sink nginx" "http://127.0.0.1:$port_sink/" "$sink_master" "$sink_dir/error.log" 15
     sink_worker=$(nginx_worker "$sink_master")
@@ -534,7 +545,7 @@ table() {
 describe() {
     echo "- when: $(date -u +%Y-%m-%dT%H:%M:%SZ), host: $(nproc) cores, $(uname -sr)"
     echo "- load: wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency after a ${WARMUP}s warm-up, loopback, keep-alive, 20-byte body"
-    if [ "$PIN" = 1 ]; then echo "- pinned (PIN=1): the proxy under test on CPU 1, wrk and the upstream on CPU 0"; fi
+    if [ "$PIN" = 1 ]; then echo "- pinned (PIN=1): the proxy under test on CPU 1, wrk and the upstream on CPU 0$([ -n "$sink_worker" ] && echo ", the OTLP sink on CPU $SINK_CPU")"; fi
     if [ -n "$RATE" ]; then echo "- offered rate (RATE=$RATE): each connection waits ${delay_ms} ms after each response"; fi
     echo "- peers: $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //'), $(wrk -v 2>&1 | head -n 1 | awk '{ print $1, $2 }'); one worker each, keepalive_requests 1000000"
     if [ "$run_periscope" -eq 1 ]; then

@@ -8,9 +8,10 @@
 #   PAIRS=7            pairs of runs (odd, so the median is one run)
 #   DURATION=6         seconds of each measured wrk run
 #   PIN=1              proxy on CPU 1, wrk and the upstream on CPU 0 (see bench-proxy.sh); PIN=0 lets them float
+#   SINK_CPU=0         the OTLP sink on the load side's CPU (a collector elsewhere); 1 puts it on the proxy's
 #   OFF_CONFIG, ON_CONFIG
 #                      the two periscope configs (default Config/examples/single-upstream.yaml and
-#                      Benchmarks/proxy-tracing.yaml: ratio 1, spans exported to an OTLP sink next to the proxy)
+#                      Benchmarks/proxy-tracing.yaml: ratio 1, spans exported to an OTLP sink that bench-proxy.sh starts)
 #
 # Needs a release build (swift build -c release --product periscope). A benchmark, not a test.
 set -euo pipefail
@@ -22,6 +23,7 @@ pairs=${1:-${PAIRS:-7}}
 case "$pairs" in '' | *[!0-9]* | 0) echo "bench-tracing-cost: PAIRS must be a positive integer" >&2 && exit 2 ;; esac
 export DURATION=${DURATION:-6}
 export PIN=${PIN:-1}
+export SINK_CPU=${SINK_CPU:-0}
 off_config=${OFF_CONFIG:-Config/examples/single-upstream.yaml}
 on_config=${ON_CONFIG:-Benchmarks/proxy-tracing.yaml}
 
@@ -61,4 +63,4 @@ difference_median=$(printf '%s\n' "${differences[@]}" | median)
 exporter_median=$(printf '%s\n' "${exporters[@]}" | median)
 echo "| median | $off_median | | $on_median | | $difference_median | $exporter_median | |"
 awk -v off="$off_median" -v on="$on_median" -v diff="$difference_median" -v exporter="$exporter_median" \
-    'BEGIN { printf "\n100 %% sampling: %+.1f µs per request (%+.1f %%) between the medians, %+.1f µs (%+.1f %%) the median of the pairs\x27 differences; the threads besides the event loop (the span exporter) %.2f µs per request (%.1f %%). PIN=%s, DURATION=%s s\n", on - off, (on - off) / off * 100, diff, diff / off * 100, exporter, exporter / off * 100, ENVIRON["PIN"], ENVIRON["DURATION"] }'
+    'BEGIN { printf "\n100 %% sampling: %+.1f µs per request (%+.1f %%) between the medians, %+.1f µs (%+.1f %%) the median of the pairs\x27 differences; the threads besides the event loop (the span exporter) %.2f µs per request (%.1f %%). PIN=%s, SINK_CPU=%s, DURATION=%s s\n", on - off, (on - off) / off * 100, diff, diff / off * 100, exporter, exporter / off * 100, ENVIRON["PIN"], ENVIRON["SINK_CPU"], ENVIRON["DURATION"] }'
