@@ -70,9 +70,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Cache hints for the span ring's hot path (a C inline function: Swift has no prefetch).
+        .target(name: "CPeriscopeMemory"),
         .target(
             name: "PeriscopeTelemetry",
             dependencies: [
+                "CPeriscopeMemory",
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],

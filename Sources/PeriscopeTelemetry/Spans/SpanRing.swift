@@ -1,4 +1,5 @@
 import Atomics
+import CPeriscopeMemory
 
 /// The 64-bit atomic cell that ring positions and counters live in.
 @usableFromInline
@@ -103,7 +104,22 @@ public struct SpanRing: @unchecked Sendable {
         }
         SpanRecord.copyUsedBytes(from: record, to: self.records + Int(truncatingIfNeeded: tail & self.mask))
         tailCell.store(tail &+ 1, ordering: .releasing)
+        // The next push writes the next slot, last written a whole ring ago and long gone from this core's caches:
+        // fetch its lines now, while the request goes on, instead of stalling on them then.
+        Self.prefetchForWrite(self.records + Int(truncatingIfNeeded: (tail &+ 1) & self.mask))
         return true
+    }
+
+    /// Prefetches, for writing, the cache lines of `slot` that ``SpanRecord/copyUsedBytes(from:to:)`` writes for any
+    /// record: the fields and the first line of each text.
+    @inlinable
+    static func prefetchForWrite(_ slot: UnsafeMutablePointer<SpanRecord>) {
+        let base = UnsafeRawPointer(slot)
+        periscope_prefetch_for_write(base)
+        periscope_prefetch_for_write(base + 64)
+        periscope_prefetch_for_write(base + 128)
+        periscope_prefetch_for_write(base + MemoryLayout<SpanRecord>.offset(of: \SpanRecord.userAgentStorage)!)
+        periscope_prefetch_for_write(base + MemoryLayout<SpanRecord>.offset(of: \SpanRecord.serverAddressStorage)!)
     }
 
     /// Copies `record` into the ring, or drops and counts it if the ring is full (see ``push(from:)``).
