@@ -58,7 +58,7 @@ struct ExchangeTrace {
     ) {
         let shared = tracing.shared
         let incoming = shared.propagation.extract { head.headers[$0] }
-        let context = SpanContext(incoming: incoming, sampler: shared.sampler, ids: &tracing.ids)
+        let context = SpanContext(incoming: incoming, sampler: shared.sampler, ids: &tracing.state.pointee.ids)
         self.context = context
         self.isActive = true
         self.hasClient = false
@@ -73,7 +73,7 @@ struct ExchangeTrace {
             parentSpanID: context.parentSpanID,
             traceFlags: context.flags.rawValue,
             parentIsRemote: context.parentSpanID.isValid ? context.isParentRemote : nil,
-            startTimeUnixNano: WallClock.nowUnixNano()
+            startTimeUnixNano: tracing.state.pointee.clock.unixNanoseconds(at: now)
         )
         self.server.method = SpanRecord.HTTPMethod(name: head.method.rawValue)
         self.server.protocolVersion = SpanRecord.ProtocolVersion(

@@ -461,7 +461,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var request = self.context!.channel.allocator.buffer(capacity: 256 + head.uri.utf8.count)
         var propagation: (TracePropagation, SpanContext)?
         if let tracing = self.loop.tracing, self.trace.isActive {
-            self.trace.startAttempt(endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.ids)
+            self.trace.startAttempt(
+                endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.state.pointee.ids)
             propagation = (tracing.shared.propagation, self.trace.upstreamContext)
         }
         RequestRewriter.writeUpstreamHead(
@@ -808,7 +809,7 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if let tracing = self.loop.tracing, self.trace.isActive {
             // The hedge is an attempt of its own: its CLIENT span, named in its trace headers.
             let hedgeSpan = self.trace.newAttemptSpan(
-                endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.ids)
+                endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.state.pointee.ids)
             _ = self.trace.server.addEvent(
                 .retry, timeUnixNano: hedgeSpan.startTimeUnixNano, payload: UInt32(hedgeSpan.attempt))
             request = RequestRewriter.replacingSpanID(self.retryHeadSpanID, with: hedgeSpan.spanID, in: encoded)
@@ -1006,7 +1007,8 @@ final class ProxyServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.pendingRequest = encoded
         if let tracing = self.loop.tracing, self.trace.isActive {
             // A new attempt, a new CLIENT span: the kept head is sent naming it.
-            self.trace.startAttempt(endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.ids)
+            self.trace.startAttempt(
+                endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.state.pointee.ids)
             self.pendingRequest = RequestRewriter.replacingSpanID(
                 self.retryHeadSpanID, with: self.trace.client.spanID, in: encoded)
         }
@@ -1238,7 +1240,8 @@ extension ProxyServerHandler: UpstreamDelegate {
             // The replay is another attempt on the same endpoint: the broken one ends, a new span is named.
             let sentSpanID = self.trace.client.spanID
             self.trace.endAttempt(status: 0, errorTypeID: tracing.shared.localErrorID(.upstreamReset))
-            self.trace.startAttempt(endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.ids)
+            self.trace.startAttempt(
+                endpoint: pool.endpoint.index, tracing: tracing.shared, ids: &tracing.state.pointee.ids)
             self.pendingRequest = RequestRewriter.replacingSpanID(
                 sentSpanID, with: self.trace.client.spanID, in: request)
         }

@@ -92,17 +92,33 @@ public final class GatewayTracing: Sendable {
     }
 }
 
-/// A loop's share of tracing: its id generator (one per loop, no sharing) and its ring of the span buffer.
+/// A loop's share of tracing: its id generator and wall clock (one per loop, no sharing) and its ring of the span
+/// buffer.
 final class LoopTracing {
     let shared: GatewayTracing
     let loopIndex: Int
     /// This loop's ring of ``GatewayTracing/buffer`` (the buffer outlives it: `shared` holds it).
     let ring: SpanRing
-    var ids = IDGenerator()
+    /// The loop's mutable tracing state. Behind a pointer rather than in `var`s of this class, whose every access
+    /// on the request path would cost a dynamic exclusivity check; only the loop's thread touches it.
+    let state: UnsafeMutablePointer<State>
+
+    /// What a loop's requests change: ids drawn, and the wall clock's offset.
+    struct State: ~Copyable {
+        var ids = IDGenerator()
+        var clock = AnchoredWallClock()
+    }
 
     init(shared: GatewayTracing, loopIndex: Int) {
         self.shared = shared
         self.loopIndex = loopIndex
         self.ring = shared.buffer.ring(forLoop: loopIndex)
+        self.state = .allocate(capacity: 1)
+        self.state.initialize(to: State())
+    }
+
+    deinit {
+        self.state.deinitialize(count: 1)
+        self.state.deallocate()
     }
 }
