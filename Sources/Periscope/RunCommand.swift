@@ -79,6 +79,7 @@ enum GatewayProcess {
         )
         // Rule evaluation, alert notification and OTLP export run here, never on the traffic loops.
         let backgroundGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        await BackgroundPriority.lower(backgroundGroup.next(), logger: logger)
         let rules = try self.ruleManager(
             config: config,
             registry: registry,
