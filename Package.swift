@@ -189,6 +189,7 @@ let package = Package(
             name: "PeriscopeTelemetryTests",
             dependencies: [
                 "PeriscopeTelemetry",
+                .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings

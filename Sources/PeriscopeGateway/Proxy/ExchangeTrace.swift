@@ -247,6 +247,7 @@ struct ExchangeTrace {
         }
         // Pushed by address: passed by value, each 448-byte record would be copied to the stack first.
         let ring = tracing.ring
+        let accepted = ring.accepted
         _ = withUnsafeMutablePointer(to: &self.server) { ring.push(from: $0) }
         if !self.endedClients.isEmpty {
             self.endedClients.withUnsafeBufferPointer { ended in
@@ -255,6 +256,11 @@ struct ExchangeTrace {
         }
         if self.hasClient {
             _ = withUnsafeMutablePointer(to: &self.client) { ring.push(from: $0) }
+        }
+        // A burst faster than the exporter's pacing: ask for a drain before the ring fills (rare: checked only at
+        // quarter-ring boundaries, and signalled only when the exporter is behind).
+        if ring.reachedHighWater(since: accepted) {
+            shared.buffer.signalHighWater()
         }
     }
 }

@@ -83,8 +83,13 @@ public final class OTLPSpanExporter: Sendable {
         )
     }
 
-    /// Starts draining the span buffer.
+    /// Starts draining the span buffer: on the pacing timer, and at once when a traffic loop finds its ring three
+    /// quarters full (``PeriscopeTelemetry/SpanBuffer/signalHighWater()``: a burst the pacing did not expect).
     public func start() {
+        self.buffer.onHighWater { [weak self] in
+            guard let self else { return }
+            self.eventLoop.execute { self.drainNow() }
+        }
         self.eventLoop.execute {
             self.state.value.lastTimedDrain = .now()
             _ = self.buffer.largestIntake(since: &self.state.value.intakeCounts)
@@ -114,6 +119,14 @@ public final class OTLPSpanExporter: Sendable {
             self.noteDrops()
             self.schedule(after: Self.nextDrainInterval(elapsed: elapsed, largestIntake: intake))
         }
+    }
+
+    /// A drain out of turn, asked for by a ring at its high water; the timer keeps its schedule (its pacing counts pushes, not
+    /// what was drained).
+    func drainNow() {
+        guard !self.state.value.stopped else { return }
+        _ = Self.drain(self.buffer, into: self.pipeline)
+        self.noteDrops()
     }
 
     /// The wait before the next timed drain, after `elapsed` in which the fastest-filling ring took in

@@ -58,6 +58,14 @@ public final class SpanBuffer: @unchecked Sendable {
     @usableFromInline let shared: SharedSpanRing
     private let memory: UnsafeMutableRawPointer
     private let drainState = LockedBox(DrainState())
+    /// What ``signalHighWater()`` calls: set once by the exporter, read without a lock.
+    private let highWaterHandler = ManagedAtomicLazyReference<HighWaterHandler>()
+
+    /// The exporter's callback for a ring found three quarters full (a class: the lazy reference holds objects).
+    private final class HighWaterHandler: Sendable {
+        let call: @Sendable () -> Void
+        init(_ call: @escaping @Sendable () -> Void) { self.call = call }
+    }
 
     private struct DrainState {
         /// The ring the next drain starts at (0 ... loopCount, where loopCount is the shared ring).
@@ -158,6 +166,19 @@ public final class SpanBuffer: @unchecked Sendable {
     @discardableResult
     public func push(_ record: SpanRecord) -> Bool {
         self.shared.push(record)
+    }
+
+    // MARK: pacing
+
+    /// Sets what ``signalHighWater()`` calls (the exporter: drain now). The first handler set stays.
+    public func onHighWater(_ handler: @escaping @Sendable () -> Void) {
+        _ = self.highWaterHandler.storeIfNilThenLoad(HighWaterHandler(handler))
+    }
+
+    /// Tells the exporter that a ring is three quarters full (``SpanRing/reachedHighWater(since:)``). At most once
+    /// per quarter ring of pushes per loop, and only while the exporter lags; the handler must not block.
+    public func signalHighWater() {
+        self.highWaterHandler.load()?.call()
     }
 
     // MARK: consuming

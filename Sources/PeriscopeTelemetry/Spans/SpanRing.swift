@@ -129,6 +129,21 @@ public struct SpanRing: @unchecked Sendable {
         withUnsafePointer(to: record) { self.push(from: $0) }
     }
 
+    /// Whether the pushes since the ring's ``accepted`` count was `previous` passed a multiple of a quarter of the
+    /// capacity and left the ring at least three quarters full: the exporter is late (a burst came faster than its
+    /// pacing, which aims at half full, expected) and should drain now. Checked in full (an acquiring load of the
+    /// consumer's position) only at those multiples, so it costs a load and a mask test per call. Call on the
+    /// ring's event loop, after pushing.
+    @inlinable
+    public func reachedHighWater(since previous: UInt64) -> Bool {
+        let quarter = UInt64(Swift.max(self.capacity / 4, 1))
+        let boundary = ~(quarter &- 1)
+        let tail = (self.control + SpanRingControl.tail).atomic.load(ordering: .relaxed)
+        guard tail & boundary != previous & boundary else { return false }
+        let head = (self.control + SpanRingControl.head).atomic.load(ordering: .acquiring)
+        return tail &- head >= UInt64(self.capacity) &- quarter
+    }
+
     /// Records pushed into the ring so far, stored or dropped.
     public var recorded: UInt64 { self.accepted &+ self.dropped }
 

@@ -1,3 +1,4 @@
+import Atomics
 import Dispatch
 import PeriscopeTelemetry
 import Testing
@@ -39,6 +40,49 @@ import Testing
         #expect(buffer.dropped == 2)
         #expect(buffer.largestIntake(since: &counts) == 1.25)
         #expect(buffer.largestIntake(since: &counts) == 0)
+    }
+
+    @Test func highWaterOnlyAtAQuarterRingBoundaryWithTheRingThreeQuartersFull() {
+        let buffer = SpanBuffer(loopCount: 1, capacity: 8)
+        let ring = buffer.ring(forLoop: 0)
+        var results: [Bool] = []
+        for sequence in UInt64(0)..<12 {
+            let before = ring.accepted
+            ring.push(SpanTestRecords.make(producer: 0, sequence: sequence))
+            results.append(ring.reachedHighWater(since: before))
+        }
+        // A quarter of 8 is 2: checked when a push ends at 2, 4, 6, 8; true at 6 and 8 waiting (≥ 6). Pushes 9–12
+        // were dropped (full) and moved no boundary.
+        #expect(results == [false, false, false, false, false, true, false, true, false, false, false, false])
+        // Drained, the next boundaries find the ring below three quarters until it is back there.
+        _ = self.drainAll(buffer)
+        var late: [Bool] = []
+        for sequence in UInt64(0)..<6 {
+            let before = ring.accepted
+            ring.push(SpanTestRecords.make(producer: 0, sequence: sequence))
+            late.append(ring.reachedHighWater(since: before))
+        }
+        #expect(late == [false, false, false, false, false, true])
+        // Several pushes between two checks still see the boundary they passed.
+        _ = self.drainAll(buffer)
+        let before = ring.accepted
+        for sequence in UInt64(0)..<7 { ring.push(SpanTestRecords.make(producer: 0, sequence: sequence)) }
+        #expect(ring.reachedHighWater(since: before))
+        _ = self.drainAll(buffer)
+        let after = ring.accepted
+        ring.push(SpanTestRecords.make(producer: 0, sequence: 0))
+        #expect(!ring.reachedHighWater(since: after))
+    }
+
+    @Test func highWaterSignalCallsTheFirstHandlerSet() {
+        let buffer = SpanBuffer(loopCount: 1, capacity: 8)
+        buffer.signalHighWater()  // no handler yet: nothing happens
+        let calls = ManagedAtomic(0)
+        buffer.onHighWater { calls.wrappingIncrement(ordering: .relaxed) }
+        buffer.onHighWater { calls.wrappingIncrement(by: 100, ordering: .relaxed) }  // ignored: the first stays
+        buffer.signalHighWater()
+        buffer.signalHighWater()
+        #expect(calls.load(ordering: .relaxed) == 2)
     }
 
     @Test func emptyBufferDrainsNothing() {
