@@ -121,8 +121,8 @@ public final class OTLPSpanExporter: Sendable {
         }
     }
 
-    /// A drain out of turn, asked for by a ring at its high water; the timer keeps its schedule (its pacing counts pushes, not
-    /// what was drained).
+    /// A drain out of turn, asked for by a ring at its high water; the timer keeps its schedule (its pacing counts
+    /// pushes, not what was drained).
     func drainNow() {
         guard !self.state.value.stopped else { return }
         _ = Self.drain(self.buffer, into: self.pipeline)

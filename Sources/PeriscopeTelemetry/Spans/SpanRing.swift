@@ -86,7 +86,8 @@ public struct SpanRing: @unchecked Sendable {
     /// The record is passed by address (`withUnsafeMutablePointer(to: &record)`): a 448-byte argument passed by value
     /// is copied to the stack first. Only its used bytes are copied (``SpanRecord/copyUsedBytes(from:to:)``).
     ///
-    /// - Returns: `true` if the record was stored, `false` if it was dropped (counted as ``SpanBuffer/DropReason/bufferFull``).
+    /// - Returns: `true` if the record was stored, `false` if it was dropped (counted as
+    ///   ``SpanBuffer/DropReason/bufferFull``).
     @inlinable
     @discardableResult
     public func push(from record: UnsafePointer<SpanRecord>) -> Bool {
