@@ -34,8 +34,8 @@ public struct Exemplar: Sendable, Hashable {
         )
     }
 
-    /// Creates an exemplar for the span `record` (borrowed: the 448-byte record is not copied), timed at its end (``SpanRecord/endTimeUnixNano``; 0 while the span
-    /// is still open, which leaves the timestamp out).
+    /// Creates an exemplar for the span `record` (borrowed: the 448-byte record is not copied), timed at its end
+    /// (``SpanRecord/endTimeUnixNano``; 0 while the span is still open, which leaves the timestamp out).
     @inlinable
     public init(span record: borrowing SpanRecord) {
         self.init(

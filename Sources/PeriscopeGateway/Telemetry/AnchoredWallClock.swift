@@ -15,12 +15,10 @@ struct AnchoredWallClock {
 
     /// The wall-clock time of monotonic time `now` (a recent reading of `NIODeadline.now()`).
     mutating func unixNanoseconds(at now: NIODeadline) -> UInt64 {
-        if let calibratedAt = self.calibratedAt, now - calibratedAt < Self.recalibrationInterval,
-            now >= calibratedAt
-        {
-            return now.uptimeNanoseconds &+ self.offset
+        let current = self.calibratedAt.map { now >= $0 && now - $0 < Self.recalibrationInterval } ?? false
+        if !current {
+            self.calibrate()
         }
-        self.calibrate()
         return now.uptimeNanoseconds &+ self.offset
     }
 

@@ -78,7 +78,7 @@ public final class OTLPExportPipeline<Item: Sendable>: Sendable {
     ///   - registry: Where the exporter's metrics are registered (families shared by the signals).
     ///   - logger: Gets `otlp.signal` and `otlp.endpoint` metadata.
     ///   - weigh: The units an item counts for in the metrics; `nil` means 1 per item.
-    ///   - refill: Runs before each batch is taken (see ``Refill``); `nil` for none.
+    ///   - refill: Runs when an export ends and before each batch is taken (see ``Refill``); `nil` for none.
     ///   - encode: Builds a request body from a batch.
     ///   - parsePartialSuccess: Reads a 2xx body; ``OTLPResponseBody/partialSuccess(_:)`` fits both signals.
     public init(

@@ -123,7 +123,7 @@ public final class OTLPSpanExporter: Sendable {
 
     /// A drain out of turn, asked for by a ring at its high water; the timer keeps its schedule (its pacing counts
     /// pushes, not what was drained).
-    func drainNow() {
+    private func drainNow() {
         guard !self.state.value.stopped else { return }
         _ = Self.drain(self.buffer, into: self.pipeline)
         self.noteDrops()

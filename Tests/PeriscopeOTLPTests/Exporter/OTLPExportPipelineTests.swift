@@ -64,6 +64,11 @@ import Testing
         )
     }
 
+    /// A client POSTing to `path` on `collector`, for tests that build their pipeline with closures of their own.
+    private func client(_ collector: ExporterTestCollector, path: String) throws -> OTLPHTTPClient {
+        try OTLPHTTPClient(endpoint: OTLPEndpoint(url: collector.baseURL + path), eventLoop: self.eventLoop)
+    }
+
     private func exports(_ result: String, signal: String = "traces") -> Double {
         Support.value(self.registry, "periscope_otlp_exports_total", ["signal": signal, "result": result])
     }
@@ -399,10 +404,7 @@ import Testing
     @Test func anEncodingFailureDropsTheBatch() async throws {
         struct EncodingFailed: Error {}
         let collector = try await ExporterTestCollector.start()
-        let client = try OTLPHTTPClient(
-            endpoint: OTLPEndpoint(url: collector.baseURL + "/v1/traces"),
-            eventLoop: self.eventLoop
-        )
+        let client = try self.client(collector, path: "/v1/traces")
         let pipeline = OTLPExportPipeline<UInt8>(
             signal: .traces,
             client: client,
@@ -429,10 +431,7 @@ import Testing
     @Test func weightedItemsAreCountedInCollectorUnits() async throws {
         // Each item stands for `item` data points, as a whole encoded collection would.
         let collector = try await ExporterTestCollector.start(behavior: .partial(rejected: 4, message: "stale"))
-        let client = try OTLPHTTPClient(
-            endpoint: OTLPEndpoint(url: collector.baseURL + "/v1/metrics"),
-            eventLoop: self.eventLoop
-        )
+        let client = try self.client(collector, path: "/v1/metrics")
         let pipeline = OTLPExportPipeline<UInt8>(
             signal: .metrics,
             client: client,
@@ -458,10 +457,7 @@ import Testing
         // much as the queue has room for: the queue never holds more than 4, yet all 25 go out, in order, in batches
         // of 4 — and nothing else moved them.
         let collector = try await ExporterTestCollector.start()
-        let client = try OTLPHTTPClient(
-            endpoint: OTLPEndpoint(url: collector.baseURL + "/v1/traces"),
-            eventLoop: self.eventLoop
-        )
+        let client = try self.client(collector, path: "/v1/traces")
         let source = NIOLockedValueBox((next: 0, calls: 0, largestQueue: 0))
         let pipeline = OTLPExportPipeline<UInt8>(
             signal: .traces,
