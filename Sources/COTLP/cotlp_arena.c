@@ -102,6 +102,23 @@ void cotlp_arena_reset(cotlp_arena *arena) {
     }
 }
 
+cotlp_arena_mark cotlp_arena_get_mark(const cotlp_arena *arena) {
+    cotlp_arena_mark mark = {arena->head, arena->head != NULL ? arena->head->used : 0, arena->bytes_used};
+    return mark;
+}
+
+int cotlp_arena_rewind(cotlp_arena *arena, cotlp_arena_mark mark) {
+    /* Large allocations are linked in behind the head: only a head that is still the marked chunk,
+     * with nothing linked behind it since, holds every allocation made after the mark. */
+    if (arena->head == NULL || arena->head != mark.chunk || arena->head->used < mark.used ||
+        arena->bytes_used - mark.bytes_used != arena->head->used - mark.used) {
+        return 0;
+    }
+    arena->head->used = mark.used;
+    arena->bytes_used = mark.bytes_used;
+    return 1;
+}
+
 /* `size` bytes, not zeroed. */
 static void *cotlp_arena_alloc_raw(cotlp_arena *arena, size_t size) {
     if (size > SIZE_MAX - COTLP_ARENA_ALIGN) {

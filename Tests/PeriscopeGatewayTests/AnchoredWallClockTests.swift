@@ -26,12 +26,13 @@ import Testing
 
     @Test func aReadingOutsideTheIntervalRecalibrates() {
         var clock = AnchoredWallClock()
+        // `now`'s wall-clock time lies between these two readings.
+        let before = WallClock.nowUnixNano()
         let now = NIODeadline.now()
         _ = clock.unixNanoseconds(at: now)
         // A reading from before the calibration, or one interval after it, reads the clocks again; either way the
         // result is still that monotonic time's wall-clock time.
         let earlier = now - .milliseconds(3)
-        let before = WallClock.nowUnixNano()
         let time = clock.unixNanoseconds(at: earlier)
         let after = WallClock.nowUnixNano()
         #expect(time + 3_000_000 + 5_000 >= before)

@@ -37,6 +37,18 @@ void cotlp_arena_destroy(cotlp_arena *arena);
  * others (and every oversized chunk) go back to the system. */
 void cotlp_arena_reset(cotlp_arena *arena);
 
+/* A position in the arena, to hand back to cotlp_arena_rewind(). */
+typedef struct cotlp_arena_mark {
+    const void *chunk;
+    size_t used;
+    size_t bytes_used;
+} cotlp_arena_mark;
+/* The arena's current position. */
+cotlp_arena_mark cotlp_arena_get_mark(const cotlp_arena *arena);
+/* Releases every allocation made since `mark` for reuse, if they all came from the chunk the mark
+ * was taken in; else (a chunk was started since) keeps them until the next reset. Memory allocated
+ * since the mark must no longer be used. Returns whether the memory was released. */
+int cotlp_arena_rewind(cotlp_arena *arena, cotlp_arena_mark mark);
 /* `size` zeroed bytes. A size of 0 still returns a distinct pointer. */
 void *cotlp_arena_alloc(cotlp_arena *arena, size_t size);
 

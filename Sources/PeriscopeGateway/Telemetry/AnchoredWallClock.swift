@@ -22,13 +22,28 @@ struct AnchoredWallClock {
         return now.uptimeNanoseconds &+ self.offset
     }
 
-    /// Reads the wall clock between two monotonic readings and keeps the offset to their midpoint.
+    /// Reads the wall clock between two monotonic readings and keeps the offset to their midpoint. The offset is off
+    /// by at most half the time between the two readings, so a reading the thread was preempted in is taken again
+    /// (the narrowest of ``calibrationAttempts`` is kept, the first within ``calibrationWindow`` used at once).
     private mutating func calibrate() {
-        let before = NIODeadline.now().uptimeNanoseconds
-        let wall = WallClock.nowUnixNano()
-        let after = NIODeadline.now().uptimeNanoseconds
-        let monotonic = before &+ (after &- before) / 2
-        self.offset = wall &- monotonic
-        self.calibratedAt = .uptimeNanoseconds(monotonic)
+        var best: (window: UInt64, wall: UInt64, monotonic: UInt64)?
+        for _ in 0..<Self.calibrationAttempts {
+            let before = NIODeadline.now().uptimeNanoseconds
+            let wall = WallClock.nowUnixNano()
+            let after = NIODeadline.now().uptimeNanoseconds
+            let window = after &- before
+            if best.map({ window < $0.window }) ?? true {
+                best = (window, wall, before &+ window / 2)
+            }
+            if window <= Self.calibrationWindow { break }
+        }
+        guard let best else { return }
+        self.offset = best.wall &- best.monotonic
+        self.calibratedAt = .uptimeNanoseconds(best.monotonic)
     }
+
+    /// Readings taken at most to find a narrow one.
+    static let calibrationAttempts = 4
+    /// A window (ns) narrow enough to use at once: an offset error of at most half of it.
+    static let calibrationWindow: UInt64 = 4_000
 }

@@ -35,6 +35,17 @@ final class OTLPArena {
         cotlp_arena_reset(self.raw)
     }
 
+    /// The arena's current position, for ``rewind(to:)``.
+    var mark: cotlp_arena_mark { cotlp_arena_get_mark(self.raw) }
+
+    /// Takes back every allocation made since `mark` for reuse when they all came from the chunk the mark was taken
+    /// in (else they stay until ``reset()``). Nothing allocated since `mark` may be used afterwards. Returns whether
+    /// the memory was taken back.
+    @discardableResult
+    func rewind(to mark: cotlp_arena_mark) -> Bool {
+        cotlp_arena_rewind(self.raw, mark) != 0
+    }
+
     /// Bytes handed out since the last reset.
     var bytesUsed: Int { cotlp_arena_bytes_used(self.raw) }
 

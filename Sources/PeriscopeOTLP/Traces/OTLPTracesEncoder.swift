@@ -61,10 +61,12 @@ import PeriscopeTelemetry
 /// reused), not once per batch.
 ///
 /// ## Memory
-/// Each batch is built as protobuf-c structs in a per-encoder arena (`cotlp_arena`): one allocation for all `Span`
-/// messages and one for all ids, attribute messages carved from shared runs, and per span only the copies of its
-/// request text (path, user agent, client address). Nothing per span lives on the Swift heap; the arena is released
-/// right after packing and keeps one chunk for the next batch.
+/// Each span is built as protobuf-c structs in a per-encoder arena (`cotlp_arena`) and packed into the body at once:
+/// one `Span` message and one id block serve every span, attribute messages are carved from shared runs, and per
+/// span only the copies of its request text (path, user agent, client address) are made. Once a span is packed, the
+/// arena is rewound to where the span began, so a batch of any size is built in the same few kilobytes (which stay
+/// in the cache) instead of a megabyte the size of the batch. Nothing per span lives on the Swift heap; the arena
+/// is reset after the batch and keeps one chunk for the next.
 ///
 /// ## Concurrency
 /// Not thread-safe and not `Sendable`: one encoder belongs to one exporter task, which calls `encode` once per batch.
@@ -100,6 +102,9 @@ public final class OTLPTracesEncoder {
     /// The last body, kept so the next batch can write into the same memory once the exporter has let go of it
     /// (when it has not — a request still in flight or being retried — the next body gets new memory).
     private var lastBody: ByteBuffer?
+    /// The batch arena's bytes in use when the last batch was packed (before the reset): the envelope's messages
+    /// and one span's memory, however many spans the batch had.
+    private(set) var lastBatchArenaBytes = 0
     /// Bytes a span usually packs into (a SERVER span of a plain GET is about 430), for the body's first capacity.
     static let typicalSpanBytes = 512
 
@@ -147,27 +152,35 @@ public final class OTLPTracesEncoder {
         cache.refresh()
 
         var builder = SpansBatchBuilder(arena: arena, constants: constants, templates: self.templates, cache: cache)
-        let spans = try arena.messages(self.templates.span, count: records.count)
-        let pointers = try arena.pointers(to: CSpan.self, count: records.count)
+        // One `Span` message and one id block, refilled for each record: each span is packed as soon as it is
+        // filled, while its message, attribute runs and text copies are still in the L1 cache, instead of filling
+        // the whole batch first and reading it all back for packing.
+        let span = try arena.messages(self.templates.span, count: 1)
         let ids = UnsafeMutableRawPointer(
-            try arena.allocate(UInt64.self, count: records.count * SpansBatchBuilder.idBytesPerSpan / 8)
+            try arena.allocate(UInt64.self, count: SpansBatchBuilder.idBytesPerSpan / 8)
         )
+        var body = try self.beginBody(arena: arena, spans: records.count)
+        // What a span allocates (attribute runs, text copies, events) is taken back once it is packed, so every span
+        // is built in the same few cache lines of arena memory.
+        var perSpan = arena.mark
         var count = 0
         for index in 0..<records.count {
             let record = base + index
             guard SpansBatchBuilder.isValid(record) else { continue }
-            try builder.fill(spans + count, ids: ids + count * SpansBatchBuilder.idBytesPerSpan, from: record)
-            pointers[count] = spans + count
+            span.initialize(to: self.templates.span)
+            try builder.fill(span, ids: ids, from: record)
+            Self.append(span, to: &body.buffer, longestString: builder.cache.longest)
+            builder.forgetFilledSpans()
+            if !arena.rewind(to: perSpan) {
+                perSpan = arena.mark  // the span started a chunk: reuse that one from here on
+            }
             count += 1
         }
+        self.lastBatchArenaBytes = arena.bytesUsed
         self.stringCache = builder.cache
 
-        let body =
-            count > 0
-            ? try self.pack(spans: pointers, count: count, arena: arena, longestString: builder.cache.longest)
-            : ByteBuffer()
         return OTLPEncodedSpans(
-            body: body,
+            body: count > 0 ? self.finish(&body) : ByteBuffer(),
             spanCount: count,
             invalidSpanCount: records.count - count,
             truncatedValueCount: builder.truncatedValueCount
@@ -199,7 +212,18 @@ public final class OTLPTracesEncoder {
         return try SpanStringCache(table: table)
     }
 
-    /// Frames the filled spans into one `ExportTraceServiceRequest`, written straight into the body buffer:
+    /// A body being written: the envelope's room in front, then the packed spans.
+    private struct Body {
+        var buffer: ByteBuffer
+        let resource: UnsafeMutablePointer<CResource>
+        let scope: UnsafeMutablePointer<CInstrumentationScope>
+        let resourceSize: Int
+        let scopeSize: Int
+        /// Bytes left in front of the spans for the envelope.
+        let front: Int
+    }
+
+    /// Starts one `ExportTraceServiceRequest`, written straight into the body buffer:
     ///
     /// ```
     /// ExportTraceServiceRequest.resource_spans (1) {
@@ -208,70 +232,88 @@ public final class OTLPTracesEncoder {
     /// }
     /// ```
     ///
-    /// protobuf-c packs each `Span` (and the resource and scope) into the buffer; the envelope's length-delimited
-    /// headers are written around them by hand. Each span is packed at once behind room for its largest possible
-    /// header, so that no `get_packed_size` pass over the span tree is needed first (protobuf-c's `pack` already
-    /// sizes every nested message as it goes); the header is written once the span's length is known, the span
-    /// moved back over any unused header byte. The envelope headers go last, into room left in front of the spans,
-    /// and the body starts where they do.
-    private func pack(
-        spans: MessagePointers<CSpan>,
-        count: Int,
-        arena: OTLPArena,
-        longestString: Int
-    ) throws(OTLPEncodingError) -> ByteBuffer {
+    /// protobuf-c packs each `Span` (``append(_:to:longestString:)``) and the resource and scope (``finish(_:)``);
+    /// the envelope's length-delimited headers are written around them by hand. The envelope goes last, into room
+    /// left here in front of the spans, and the body starts where it does.
+    private func beginBody(arena: OTLPArena, spans: Int) throws(OTLPEncodingError) -> Body {
         let resource = try arena.resource(self.configuration.resource, templates: self.templates.common)
         let scope = try arena.scope(name: self.configuration.scopeName, version: self.configuration.scopeVersion)
         let resourceSize = opentelemetry__proto__resource__v1__resource__get_packed_size(resource)
         let scopeSize = opentelemetry__proto__common__v1__instrumentation_scope__get_packed_size(scope)
         // Room for the four envelope headers (a tag and a varint of at most 10 bytes each) and the two messages.
         let front = 4 * ProtobufFraming.maxHeaderBytes + resourceSize + scopeSize
+
+        var buffer = self.lastBody ?? self.allocator.buffer(capacity: 0)
+        self.lastBody = nil
+        buffer.clear()  // keeps the memory when nothing else holds it
+        buffer.reserveCapacity(front + spans * Self.typicalSpanBytes)
+        buffer.writeRepeatingByte(0, count: front)
+        return Body(
+            buffer: buffer,
+            resource: resource,
+            scope: scope,
+            resourceSize: resourceSize,
+            scopeSize: scopeSize,
+            front: front
+        )
+    }
+
+    /// Packs `span` as the next `ScopeSpans.spans` element. protobuf-c packs it behind room for the largest header
+    /// its size can need (``SpansBatchBuilder/maxPackedSpanSize(longestString:)``), so that no `get_packed_size`
+    /// pass over the span is needed first (`pack` already sizes every nested message as it goes); the header is
+    /// written once the span's length is known, the span moved back over any unused header byte.
+    private static func append(
+        _ span: UnsafeMutablePointer<CSpan>,
+        to body: inout ByteBuffer,
+        longestString: Int
+    ) {
         let bound = SpansBatchBuilder.maxPackedSpanSize(longestString: longestString)
         let boundHeader = 1 + ProtobufFraming.varintSize(bound)
-
-        var body = self.lastBody ?? self.allocator.buffer(capacity: 0)
-        self.lastBody = nil
-        body.clear()  // keeps the memory when nothing else holds it
-        body.reserveCapacity(front + count * Self.typicalSpanBytes)
-        body.writeRepeatingByte(0, count: front)
-        for index in 0..<count {
-            body.writeWithUnsafeMutableBytes(minimumWritableBytes: boundHeader + bound) { raw in
-                let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                let written = opentelemetry__proto__trace__v1__span__pack(spans[index], base + boundHeader)
-                precondition(written <= bound, "protobuf-c packed \(written) bytes, bound \(bound)")
-                let header = ProtobufFraming.fieldSize(payload: written) - written
-                if header < boundHeader {
-                    memmove(base + header, base + boundHeader, written)
-                }
-                // ScopeSpans.spans = 2
-                _ = ProtobufFraming.writeHeader(field: 2, length: written, to: base)
-                return header + written
+        body.writeWithUnsafeMutableBytes(minimumWritableBytes: boundHeader + bound) { raw in
+            let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let written = opentelemetry__proto__trace__v1__span__pack(span, base + boundHeader)
+            precondition(written <= bound, "protobuf-c packed \(written) bytes, bound \(bound)")
+            let header = ProtobufFraming.fieldSize(payload: written) - written
+            if header < boundHeader {
+                memmove(base + header, base + boundHeader, written)
             }
+            // ScopeSpans.spans = 2
+            _ = ProtobufFraming.writeHeader(field: 2, length: written, to: base)
+            return header + written
         }
-        let spansSize = body.writerIndex - front
-        let scopeSpansSize = ProtobufFraming.fieldSize(payload: scopeSize) + spansSize
+    }
+
+    /// Writes the envelope in front of the packed spans; returns the finished body (kept for the next batch's
+    /// memory).
+    private func finish(_ body: inout Body) -> ByteBuffer {
+        // Moved out of `body`, so that the buffer stays uniquely referenced (a copy would be copied on write).
+        var buffer = body.buffer
+        body.buffer = ByteBuffer()
+        let front = body.front
+        let spansSize = buffer.writerIndex - front
+        let scopeSpansSize = ProtobufFraming.fieldSize(payload: body.scopeSize) + spansSize
         let resourceSpansSize =
-            ProtobufFraming.fieldSize(payload: resourceSize) + ProtobufFraming.fieldSize(payload: scopeSpansSize)
+            ProtobufFraming.fieldSize(payload: body.resourceSize) + ProtobufFraming.fieldSize(payload: scopeSpansSize)
         let total = ProtobufFraming.fieldSize(payload: resourceSpansSize)
         let start = front - (total - spansSize)
-        body.withUnsafeMutableReadableBytes { raw in
+        buffer.withUnsafeMutableReadableBytes { raw in
             let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
             var out = base + start
             // ExportTraceServiceRequest.resource_spans = 1
             out = ProtobufFraming.writeHeader(field: 1, length: resourceSpansSize, to: out)
             // ResourceSpans.resource = 1
-            out = ProtobufFraming.writeHeader(field: 1, length: resourceSize, to: out)
-            out += opentelemetry__proto__resource__v1__resource__pack(resource, out)
+            out = ProtobufFraming.writeHeader(field: 1, length: body.resourceSize, to: out)
+            out += opentelemetry__proto__resource__v1__resource__pack(body.resource, out)
             // ResourceSpans.scope_spans = 2
             out = ProtobufFraming.writeHeader(field: 2, length: scopeSpansSize, to: out)
             // ScopeSpans.scope = 1
-            out = ProtobufFraming.writeHeader(field: 1, length: scopeSize, to: out)
-            out += opentelemetry__proto__common__v1__instrumentation_scope__pack(scope, out)
+            out = ProtobufFraming.writeHeader(field: 1, length: body.scopeSize, to: out)
+            out += opentelemetry__proto__common__v1__instrumentation_scope__pack(body.scope, out)
             precondition(out == base + front, "envelope ends at \(out - base), spans start at \(front)")
         }
-        body.moveReaderIndex(to: start)
-        self.lastBody = body
-        return body
+        buffer.moveReaderIndex(to: start)
+        self.lastBody = buffer
+        return buffer
     }
 }
 

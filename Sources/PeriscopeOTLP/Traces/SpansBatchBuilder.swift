@@ -55,6 +55,12 @@ struct ArenaSlab<Element> {
         return chunk
     }
 
+    /// Lets go of the reserved run (its arena memory is being rewound): the next ``reserve(_:in:)`` takes new memory.
+    mutating func forget() {
+        self.next = nil
+        self.remaining = 0
+    }
+
     /// Keeps the first `count` elements of the last reservation.
     mutating func commit(_ count: Int) {
         self.next = self.next.map { $0 + count }
@@ -172,6 +178,15 @@ struct SpansBatchBuilder {
         self.constants = constants
         self.templates = templates
         self.cache = cache
+    }
+
+    /// Lets go of the arena memory the spans filled so far use, before the encoder rewinds the arena to reuse it for
+    /// the next span (the filled spans have been packed).
+    mutating func forgetFilledSpans() {
+        self.keyValues.forget()
+        self.anyValues.forget()
+        self.attributePointers.forget()
+        self.packedAttributes.forget()
     }
 
     /// An upper bound of the bytes protobuf-c packs one `Span` filled by this builder into, given the longest string

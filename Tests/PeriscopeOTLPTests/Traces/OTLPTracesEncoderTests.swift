@@ -1,6 +1,7 @@
-import PeriscopeOTLP
 import PeriscopeTelemetry
 import Testing
+
+@testable import PeriscopeOTLP
 
 /// Encodes span records and unpacks the bytes again with libprotobuf-c (no Python needed).
 @Suite struct OTLPTracesEncoderTests {
@@ -356,6 +357,27 @@ import Testing
             #expect(request.spans[5].name == "GET /users/{id}")
             #expect(request.spans[9].attribute("periscope.endpoint") == .string("10.0.0.5:8080"))
         }
+    }
+
+    @Test func aBatchIsBuiltInTheSameArenaMemoryWhateverItsSize() throws {
+        // Each span is packed as soon as it is filled and its arena memory taken back: 20 and 5,000 spans (with
+        // events, texts and error statuses) leave the arena equally full when the batch is packed.
+        let sample = SampleSpans()
+        let templates = [sample.server, sample.firstAttempt, sample.secondAttempt, sample.gatewayError, sample.reset]
+        func arenaBytes(spans: Int) throws -> Int {
+            let records = (0..<spans).map { index in
+                var record = templates[index % templates.count]
+                record.spanID = UInt64(index + 1)
+                return record
+            }
+            let encoder = SampleSpans.encoder()
+            let encoded = try encoder.encode(records, strings: sample.strings)
+            #expect(try UnpackedTracesRequest(encoded.bytes).spans.count == spans)
+            return encoder.lastBatchArenaBytes
+        }
+        let small = try arenaBytes(spans: 20)
+        #expect(small > 0)
+        #expect(try arenaBytes(spans: 5000) == small)
     }
 
     @Test func repeatedAndDistinctRequestValuesAllComeOutRight() throws {
