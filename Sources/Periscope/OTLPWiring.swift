@@ -164,7 +164,8 @@ extension OTLPWiring {
                 configuration: configuration,
                 encoder: OTLPTracesEncoder.Configuration(
                     resource: Self.resource(config, environment: environment, logger: logger),
-                    scopeVersion: PeriscopeBuild.version
+                    scopeVersion: PeriscopeBuild.version,
+                    clientPort: tracing.optInAttributes.contains("client.port")
                 ),
                 eventLoop: eventLoop,
                 registry: registry,

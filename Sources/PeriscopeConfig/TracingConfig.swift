@@ -19,6 +19,12 @@ public struct TracingConfig: Sendable, Equatable {
     public var keepSlowerThan: Duration?
     /// Spans each event loop's ring holds until the exporter takes them; more are dropped and counted.
     public var bufferSize = 8192
+    /// Attributes the OpenTelemetry HTTP conventions make opt-in that spans should carry: a subset of
+    /// ``optInAttributeNames`` (default none).
+    public var optInAttributes: Set<String> = []
+
+    /// The opt-in attributes the gateway can add: `client.port` (server spans: the downstream peer's port).
+    public static let optInAttributeNames = ["client.port"]
 
     public init() {}
 }

@@ -2,7 +2,7 @@
 enum TracingDecoder {
     static let keys = [
         "enabled", "propagation", "sampler", "ratio", "trust_incoming_sampled", "keep_errors", "keep_slower_than",
-        "buffer_size",
+        "buffer_size", "opt_in_attributes",
     ]
     static let samplers = [
         "parentbased_traceidratio", "parentbased_always_on", "parentbased_always_off", "traceidratio", "always_on",
@@ -27,6 +27,9 @@ enum TracingDecoder {
         if let keep = mapping["keep_errors"]?.bool() { tracing.keepErrors = keep }
         tracing.keepSlowerThan = mapping["keep_slower_than"]?.duration()
         if let size = mapping["buffer_size"]?.int(minimum: 16) { tracing.bufferSize = size }
+        if let names = mapping["opt_in_attributes"]?.list() {
+            tracing.optInAttributes = Set(names.compactMap { $0.oneOf(TracingConfig.optInAttributeNames) })
+        }
         return tracing
     }
 }

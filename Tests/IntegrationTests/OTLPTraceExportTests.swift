@@ -114,6 +114,8 @@ extension EndToEnd {
                             #expect(server.attributes["http.response.status_code"] == "200")
                             #expect(server.attributes["network.protocol.version"] == "1.1")
                             #expect(server.attributes["client.address"] == "127.0.0.1")
+                            // Opt-in in the HTTP conventions; not asked for here.
+                            #expect(server.attributes["client.port"] == nil)
                             // The listener's configured name, not its bind address.
                             #expect(server.attributes["periscope.listener"] == "public")
                             #expect(server.attributes["server.port"] != nil)
@@ -219,6 +221,7 @@ extension EndToEnd {
                             tracing:
                               ratio: 0
                               keep_errors: true
+                              opt_in_attributes: [client.port]
                             otlp:
                               endpoint: http://127.0.0.1:\(receiver.server.port)
                               schedule_delay: 200ms
@@ -237,6 +240,10 @@ extension EndToEnd {
                         let servers = spans.filter { $0.kind == "SPAN_KIND_SERVER" }
                         #expect(servers.allSatisfy { $0.statusCode == "STATUS_CODE_ERROR" })
                         #expect(servers.allSatisfy { $0.attributes["error.type"] == "503" })
+                        // Asked for: the client connection's own port.
+                        let clientPort = client.channel.localAddress?.port.map(String.init)
+                        #expect(clientPort != nil)
+                        #expect(servers.allSatisfy { $0.attributes["client.port"] == clientPort })
                         // Not sampled at the head: the upstream saw flags 00 (random bit aside).
                         let flags = upstream.requests.compactMap { request in
                             request.headers.first { $0.name.lowercased() == "traceparent" }?.value.suffix(2)

@@ -7,6 +7,8 @@ import PeriscopeTelemetry
 public final class GatewayTracing: Sendable {
     public let buffer: SpanBuffer
     public let strings: SpanStringTable
+    /// The opt-in span attributes asked for (`tracing.opt_in_attributes`), for the exporter's encoder.
+    public let optInAttributes: Set<String>
     let propagation: TracePropagation
     let sampler: Sampler
     let keepErrors: Bool
@@ -42,6 +44,7 @@ public final class GatewayTracing: Sendable {
         SpanBufferMetrics.register(self.buffer, in: registry)
         let strings = SpanStringTable()
         self.strings = strings
+        self.optInAttributes = config.optInAttributes
         switch config.propagation {
         case "b3": self.propagation = .b3
         case "b3multi": self.propagation = .b3Multi

@@ -40,7 +40,8 @@ import PeriscopeTelemetry
 /// | `server.port` | int | all | `serverPort` (server spans: the `Host` header's port, else the listener port); on client spans the endpoint's port if `serverPort` is 0 |
 /// | `url.full` | string | client | `{url.scheme}://{endpoint}{url.path}`, when all three are known |
 /// | `url.path`, `url.scheme` | string | server; client without `url.full` | inline path (invalid UTF-8 repaired), `urlScheme` |
-/// | `client.address`, `client.port` | string, int | any with an address | `clientAddress` (RFC 5952 text for IPv6) |
+/// | `client.address` | string | any with an address | `clientAddress` (RFC 5952 text for IPv6) |
+/// | `client.port` | int | any with an address, when ``Configuration/clientPort`` | `clientAddress` (opt-in in the conventions) |
 /// | `user_agent.original` | string | all | inline user agent (invalid UTF-8 repaired) |
 /// | `network.protocol.version` | string | all | `protocolVersion` (`1.0`, `1.1`, `2`, `3`) |
 /// | `http.request.resend_count` | int | all | `attempt - 1`, only when `attempt > 1` |
@@ -79,12 +80,21 @@ public final class OTLPTracesEncoder {
         public var scopeName: String
         /// The instrumentation scope version; empty means unknown.
         public var scopeVersion: String
+        /// Whether spans with a client address carry `client.port` too (opt-in in the HTTP conventions: the
+        /// ephemeral port of each downstream connection). Default false.
+        public var clientPort: Bool
 
         /// Creates a configuration.
-        public init(resource: OTLPResource, scopeName: String = "periscope", scopeVersion: String = "") {
+        public init(
+            resource: OTLPResource,
+            scopeName: String = "periscope",
+            scopeVersion: String = "",
+            clientPort: Bool = false
+        ) {
             self.resource = resource
             self.scopeName = scopeName
             self.scopeVersion = scopeVersion
+            self.clientPort = clientPort
         }
     }
 
@@ -151,7 +161,13 @@ public final class OTLPTracesEncoder {
         var cache = try self.takeStringCache(for: strings)
         cache.refresh()
 
-        var builder = SpansBatchBuilder(arena: arena, constants: constants, templates: self.templates, cache: cache)
+        var builder = SpansBatchBuilder(
+            arena: arena,
+            constants: constants,
+            templates: self.templates,
+            cache: cache,
+            clientPort: self.configuration.clientPort
+        )
         // One `Span` message and one id block, refilled for each record: each span is packed as soon as it is
         // filled, while its message, attribute runs and text copies are still in the L1 cache, instead of filling
         // the whole batch first and reading it all back for packing.

@@ -164,6 +164,8 @@ struct SpansBatchBuilder {
     let constants: SpanConstants
     let templates: SpanTemplates
     var cache: SpanStringCache
+    /// Whether spans carry `client.port` (opt-in).
+    let clientPort: Bool
 
     private var keyValues = ArenaSlab<CKeyValue>(chunkCount: 1024)
     private var anyValues = ArenaSlab<CAnyValue>(chunkCount: 1024)
@@ -173,11 +175,18 @@ struct SpansBatchBuilder {
     /// `url.path` and `user_agent.original` values exported cut short (flagged in the record's truncation).
     private(set) var truncatedValueCount = 0
 
-    init(arena: OTLPArena, constants: SpanConstants, templates: SpanTemplates, cache: SpanStringCache) {
+    init(
+        arena: OTLPArena,
+        constants: SpanConstants,
+        templates: SpanTemplates,
+        cache: SpanStringCache,
+        clientPort: Bool = false
+    ) {
         self.arena = arena
         self.constants = constants
         self.templates = templates
         self.cache = cache
+        self.clientPort = clientPort
     }
 
     /// Lets go of the arena memory the spans filled so far use, before the encoder rewinds the arena to reuse it for
@@ -448,8 +457,8 @@ struct SpansBatchBuilder {
         attributes.append(key, string: address)
     }
 
-    /// `client.address` and `client.port`: packed once per address and port while they repeat (a connection's
-    /// requests, clients behind a load balancer).
+    /// `client.address`, and `client.port` when opted in: packed once per address and port while they repeat (a
+    /// connection's requests, clients behind a load balancer).
     private mutating func addClientAddress(
         of record: UnsafePointer<SpanRecord>,
         to attributes: inout AttributeWriter
@@ -475,7 +484,7 @@ struct SpansBatchBuilder {
                 attributes.append(attributeKey, string: address)
             }
         }
-        guard client.port != 0 else { return }
+        guard self.clientPort, client.port != 0 else { return }
         let portKey = self.constants.keys.clientPort
         if let packed = self.cache.values.packed(.clientPort, int: Int64(client.port), attributeKey: portKey) {
             attributes.append(packed)

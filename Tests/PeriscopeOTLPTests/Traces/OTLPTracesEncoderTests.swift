@@ -92,6 +92,17 @@ import Testing
         #expect(retry.droppedAttributesCount == 0)
     }
 
+    @Test func clientPortIsLeftOutUnlessOptedIn() throws {
+        // Opt-in in the HTTP conventions (the ephemeral port of each downstream connection): only on request.
+        let sample = SampleSpans()
+        for clientPort in [false, true] {
+            let encoded = try SampleSpans.encoder(clientPort: clientPort).encode(sample.all, strings: sample.strings)
+            let server = try self.span(try UnpackedTracesRequest(encoded.bytes), SampleSpans.serverID)
+            #expect(server.attribute("client.address") == .string("192.0.2.10"))
+            #expect(server.attribute("client.port") == (clientPort ? .int(51234) : nil))
+        }
+    }
+
     @Test func clientSpansCarryUpstreamAttributesAndResendCount() throws {
         let (_, request, _) = try self.encodeSample()
         let first = try self.span(request, SampleSpans.firstAttemptID)

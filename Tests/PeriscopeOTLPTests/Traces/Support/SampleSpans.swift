@@ -47,14 +47,16 @@ struct SampleSpans {
         self.rateLimit = self.strings.intern("rate_limit")
     }
 
-    static func encoder() -> OTLPTracesEncoder {
+    /// An encoder for the samples; `client.port` is opted in unless `clientPort` is false.
+    static func encoder(clientPort: Bool = true) -> OTLPTracesEncoder {
         OTLPTracesEncoder(
             configuration: .init(
                 resource: OTLPResource(attributes: [
                     OTLPAttribute("service.name", "periscope-test"),
                     OTLPAttribute("process.pid", .int(4242)),
                 ]),
-                scopeVersion: "1.2.3"
+                scopeVersion: "1.2.3",
+                clientPort: clientPort
             )
         )
     }
