@@ -154,17 +154,29 @@ public final class OTLPSpanExporter: Sendable {
         return moved
     }
 
-    /// Logs once per episode that the rings are dropping spans (the queue is full: the collector is slow or down).
+    /// Logs once per episode that the rings are dropping spans, with the likely cause: a full export queue (the
+    /// collector is slow or down), or rings too small for the span rate while the queue had room.
     private func noteDrops() {
         let dropped = self.buffer.dropped
         if dropped != self.state.value.droppedAtLastDrain {
             self.state.value.droppedAtLastDrain = dropped
             if !self.state.value.droppingLogged {
                 self.state.value.droppingLogged = true
-                self.logger.warning(
-                    "span buffer full; dropping spans until the OTLP export queue has room",
-                    metadata: ["otlp.queue_length": "\(self.pipeline.queueLength)"]
-                )
+                let metadata: Logger.Metadata = [
+                    "otlp.queue_length": "\(self.pipeline.queueLength)",
+                    "tracing.buffer_size": "\(self.buffer.capacityPerLoop)",
+                ]
+                if self.pipeline.room > 0 {
+                    self.logger.warning(
+                        "span buffer full while the OTLP export queue has room; the rings are too small for the span rate, raise tracing.buffer_size",
+                        metadata: metadata
+                    )
+                } else {
+                    self.logger.warning(
+                        "span buffer full; dropping spans until the OTLP export queue has room",
+                        metadata: metadata
+                    )
+                }
             }
         } else {
             self.state.value.droppingLogged = false
