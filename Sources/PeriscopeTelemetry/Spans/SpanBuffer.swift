@@ -39,7 +39,8 @@ public final class SpanBuffer: @unchecked Sendable {
         case bufferFull = "buffer_full"
     }
 
-    /// The default per-ring capacity: 4096 records, 1.5 MiB per ring.
+    /// The default per-ring capacity of a buffer made directly: 4096 records, 1.75 MiB per ring (the gateway's
+    /// `tracing.buffer_size` defaults to 8192).
     public static let defaultCapacity = 4096
 
     /// The number of event-loop rings; the buffer has one more, shared by non-loop threads.
