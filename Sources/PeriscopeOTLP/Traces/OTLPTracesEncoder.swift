@@ -194,6 +194,9 @@ public final class OTLPTracesEncoder {
         }
         self.lastBatchArenaBytes = arena.bytesUsed
         self.stringCache = builder.cache
+        if count == 0 {
+            self.lastBody = body.buffer  // nothing to send: keep the memory for the next batch
+        }
 
         return OTLPEncodedSpans(
             body: count > 0 ? self.finish(&body) : ByteBuffer(),
