@@ -99,4 +99,32 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
         blackHole(bytes)
     }
+
+    // The exporter's default batch: 512 spans a request, encoded 100 times per sample (the arena keeps one chunk,
+    // the body's memory is reused), so the sample is long enough to time.
+    Benchmark(
+        "Tracing.encode.512SpanBatches",
+        configuration: .init(scalingFactor: .one, maxIterations: 30)
+    ) { benchmark in
+        let buffer = SpanBuffer(loopCount: 1, capacity: 1_024)
+        let strings = SpanStringTable()
+        let routeID = strings.intern("/api/users/{id}")
+        var ids = IDGenerator()
+        for _ in 0..<256 {
+            recordOneRequest(headers: [], sampler: Sampler(), ids: &ids, buffer: buffer, routeID: routeID)
+        }
+        var spans: [SpanRecord] = []
+        _ = buffer.drain(into: &spans, max: 512)
+        let encoder = OTLPTracesEncoder(configuration: .init(resource: OTLPResource.detect()))
+        var bytes = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            for _ in 0..<100 {
+                let encoded = try encoder.encode(spans, strings: strings)
+                bytes &+= encoded.body.readableBytes
+            }
+        }
+        benchmark.stopMeasurement()
+        blackHole(bytes)
+    }
 }
