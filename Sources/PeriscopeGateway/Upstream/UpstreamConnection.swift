@@ -31,8 +31,9 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     private var context: ChannelHandlerContext?
     private let sink: RequestMarkerSink
-    /// The pool this connection belongs to, set once connected.
-    unowned(unsafe) var pool: EndpointPool?
+    /// The pool this connection belongs to, set once connected. Weak: a pool that went away first (its loop
+    /// context torn down while the channel still closes) is skipped, not used after it was freed; only read at close.
+    weak var pool: EndpointPool?
     /// The exchange being served, or nil while idle in the pool.
     var delegate: (any UpstreamDelegate)?
     /// Requests sent on this connection so far.

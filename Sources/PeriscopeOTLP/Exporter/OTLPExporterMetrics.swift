@@ -48,8 +48,12 @@ struct OTLPExporterMetrics: Sendable {
     let droppedExportFailed: CounterHandle
     let droppedRejected: CounterHandle
     let droppedShutdown: CounterHandle
+    /// The registry the handles point into: handles do not keep its cells alive, and an exporter may outlive the
+    /// caller's own reference (a test that passed a registry it did not keep wrote to freed cells).
+    private let registry: MetricsRegistry
 
     init(registry: MetricsRegistry, signal: OTLPSignal) {
+        self.registry = registry
         let name = signal.rawValue
         let exports = registry.counter(
             name: "periscope_otlp_exports_total",
