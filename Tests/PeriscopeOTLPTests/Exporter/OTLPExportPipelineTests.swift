@@ -505,4 +505,22 @@ import Testing
         )
         #expect(names.allSatisfy { $0.hasPrefix("periscope_otlp_") })
     }
+
+    @Test func exporterMetricsKeepTheirRegistryAlive() {
+        // Handles are raw pointers into the registry's cells: metrics that outlive the caller's registry reference
+        // must keep it, or recording writes to freed memory.
+        weak var released: MetricsRegistry?
+        var metrics: OTLPExporterMetrics?
+        do {
+            let registry = MetricsRegistry(eventLoopCount: 1)
+            released = registry
+            metrics = OTLPExporterMetrics(registry: registry, signal: .traces)
+        }
+        #expect(released != nil)
+        metrics?.queueLength.set(3)
+        #expect(
+            released.map { ExporterTestSupport.value($0, "periscope_otlp_queue_length", ["signal": "traces"]) } == 3)
+        metrics = nil
+        #expect(released == nil)
+    }
 }
