@@ -80,15 +80,7 @@ let benchmarks: @Sendable () -> Void = {
         "Tracing.encode.10kSpans",
         configuration: .init(scalingFactor: .one, maxIterations: 30)
     ) { benchmark in
-        let buffer = SpanBuffer(loopCount: 1, capacity: 16_384)
-        let strings = SpanStringTable()
-        let routeID = strings.intern("/api/users/{id}")
-        var ids = IDGenerator()
-        for _ in 0..<5_000 {
-            recordOneRequest(headers: [], sampler: Sampler(), ids: &ids, buffer: buffer, routeID: routeID)
-        }
-        var spans: [SpanRecord] = []
-        _ = buffer.drain(into: &spans, max: 16_384)
+        let (spans, strings) = recordedSpans(requests: 5_000)
         let encoder = OTLPTracesEncoder(configuration: .init(resource: OTLPResource.detect()))
         var bytes = 0
         benchmark.startMeasurement()
@@ -106,15 +98,7 @@ let benchmarks: @Sendable () -> Void = {
         "Tracing.encode.512SpanBatches",
         configuration: .init(scalingFactor: .one, maxIterations: 30)
     ) { benchmark in
-        let buffer = SpanBuffer(loopCount: 1, capacity: 1_024)
-        let strings = SpanStringTable()
-        let routeID = strings.intern("/api/users/{id}")
-        var ids = IDGenerator()
-        for _ in 0..<256 {
-            recordOneRequest(headers: [], sampler: Sampler(), ids: &ids, buffer: buffer, routeID: routeID)
-        }
-        var spans: [SpanRecord] = []
-        _ = buffer.drain(into: &spans, max: 512)
+        let (spans, strings) = recordedSpans(requests: 256)
         let encoder = OTLPTracesEncoder(configuration: .init(resource: OTLPResource.detect()))
         var bytes = 0
         benchmark.startMeasurement()
@@ -127,4 +111,19 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
         blackHole(bytes)
     }
+}
+
+/// The SERVER and CLIENT spans of `requests` recorded requests (two per request), drained from a buffer, and the
+/// string table their ids resolve through: the input of the encode benchmarks.
+private func recordedSpans(requests: Int) -> (spans: [SpanRecord], strings: SpanStringTable) {
+    let buffer = SpanBuffer(loopCount: 1, capacity: 2 * requests)
+    let strings = SpanStringTable()
+    let routeID = strings.intern("/api/users/{id}")
+    var ids = IDGenerator()
+    for _ in 0..<requests {
+        recordOneRequest(headers: [], sampler: Sampler(), ids: &ids, buffer: buffer, routeID: routeID)
+    }
+    var spans: [SpanRecord] = []
+    _ = buffer.drain(into: &spans, max: 2 * requests)
+    return (spans, strings)
 }
